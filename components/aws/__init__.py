@@ -1,0 +1,1 @@
+"""AWS components: network, EKS, registries, data stores and edge."""

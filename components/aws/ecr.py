@@ -1,0 +1,77 @@
+"""``EcrRepositories``: one private ECR repository per service.
+
+Secure defaults, a sentence each:
+* tags are immutable, so a deployed tag always means the same image;
+* every push is scanned for vulnerabilities;
+* images are encrypted with a customer-managed, rotating KMS key;
+* a lifecycle policy keeps the last N images so old, unpatched images do not pile up;
+* repositories are not force-deleted while they hold images unless asked for (dev only).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.naming import child_name
+
+
+@dataclass
+class EcrRepositoriesArgs:
+    """Arguments of :class:`EcrRepositories`."""
+
+    services: list[str]
+    namespace: str  # repository names are ``<namespace>/<service>``
+    keep_last_images: int = 30
+    force_delete: bool = False
+
+
+def lifecycle_policy(keep_last: int) -> str:
+    return json.dumps({"rules": [{
+        "rulePriority": 1,
+        "description": f"keep the last {keep_last} images",
+        "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": keep_last},
+        "action": {"type": "expire"},
+    }]})
+
+
+class EcrRepositories(pulumi.ComponentResource):
+    """Private ECR repositories; see the module docstring."""
+
+    repository_urls: pulumi.Output[dict[str, str]]
+
+    def __init__(self, name: str, args: EcrRepositoriesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("twincloud:aws:EcrRepositories", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.key = aws.kms.Key(
+            child_name(name, "images"),
+            description=f"ECR image encryption for {args.namespace}",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            opts=child,
+        )
+        self.repositories: dict[str, aws.ecr.Repository] = {}
+        for service in args.services:
+            repo = aws.ecr.Repository(
+                child_name(name, service),
+                name=f"{args.namespace}/{service}",
+                image_tag_mutability="IMMUTABLE",
+                image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
+                encryption_configurations=[aws.ecr.RepositoryEncryptionConfigurationArgs(
+                    encryption_type="KMS", kms_key=self.key.arn,
+                )],
+                force_delete=args.force_delete,
+                opts=child,
+            )
+            aws.ecr.LifecyclePolicy(
+                child_name(name, service), repository=repo.name,
+                policy=lifecycle_policy(args.keep_last_images), opts=child,
+            )
+            self.repositories[service] = repo
+        self.repository_urls = pulumi.Output.all(
+            **{svc: repo.repository_url for svc, repo in self.repositories.items()}
+        )
+        self.register_outputs({"repositoryUrls": self.repository_urls})

@@ -1,0 +1,270 @@
+"""``EksCluster``: an EKS control plane with managed node groups and Pod Identity.
+
+Builds the cluster IAM role, a KMS key for secrets envelope encryption, the control-plane
+log group, the cluster (API authentication mode, private endpoint), admin access entries,
+the node IAM role, managed node groups spread over every private subnet, the pinned
+add-ons (vpc-cni, kube-proxy, eks-pod-identity-agent, coredns), a kubeconfig and a
+Kubernetes provider for later components.
+
+Secure defaults, a sentence each:
+* the node role always carries AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy and
+  AmazonEC2ContainerRegistryReadOnly, and node groups wait for them (nodes never joined
+  without them);
+* the API endpoint is private; a public endpoint needs explicit CIDRs and never 0.0.0.0/0;
+* Kubernetes secrets are envelope-encrypted with a rotating KMS key;
+* all five control-plane log types go to a log group with a retention period;
+* authentication mode is ``API`` (access entries), and the creator gets no implicit admin;
+* add-on versions come from the one pins table, so a rebuild installs what was tested;
+* node groups ignore ``desiredSize`` drift: the autoscaler owns it, not ``pulumi up``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+from components.aws.iam import managed_policy_arn, service_trust_policy
+from components.naming import child_name
+from components.versions import EKS_ADDONS
+
+NODE_ROLE_POLICIES = (
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEKS_CNI_Policy",
+    "AmazonEC2ContainerRegistryReadOnly",
+)
+CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
+# Add-ons that must run before nodes can become Ready; coredns needs nodes to schedule on.
+ADDONS_BEFORE_NODES = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent")
+ADDONS_AFTER_NODES = ("coredns",)
+
+
+@dataclass
+class NodeGroupSpec:
+    """One managed node group."""
+
+    name: str
+    instance_types: list[str]
+    min_size: int
+    max_size: int
+    desired_size: int
+    capacity_type: str = "ON_DEMAND"  # or SPOT
+    disk_size: int = 50
+    labels: dict[str, str] = field(default_factory=dict)
+    taints: list[dict[str, str]] = field(default_factory=list)  # {key, value, effect}
+
+
+@dataclass
+class EksClusterArgs:
+    """Arguments of :class:`EksCluster`."""
+
+    cluster_name: str
+    version: str
+    region: str
+    private_subnet_ids: pulumi.Input[list[str]]
+    node_groups: list[NodeGroupSpec]
+    admin_principal_arns: list[pulumi.Input[str]] = field(default_factory=list)
+    endpoint_public_access: bool = False
+    public_access_cidrs: list[str] = field(default_factory=list)
+    service_cidr: str = "172.20.0.0/16"
+    log_retention_days: int = 90
+    deletion_protection: bool = False
+
+
+def ami_type_for(instance_types: list[str]) -> str:
+    """AL2023 AMI matching the instance architecture (Graviton families end in ``g``)."""
+    family = instance_types[0].split(".")[0]
+    graviton = len(family) >= 3 and family[-1] == "g" or family[-2:] in ("gd", "gn")
+    return "AL2023_ARM_64_STANDARD" if graviton else "AL2023_x86_64_STANDARD"
+
+
+def kubeconfig_for(cluster_name: str, endpoint: str, ca_data: str, region: str) -> str:
+    """A kubeconfig that authenticates with ``aws eks get-token`` (no static credentials)."""
+    return json.dumps({
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [{"name": cluster_name, "cluster": {"server": endpoint, "certificate-authority-data": ca_data}}],
+        "contexts": [{"name": cluster_name, "context": {"cluster": cluster_name, "user": cluster_name}}],
+        "current-context": cluster_name,
+        "users": [{"name": cluster_name, "user": {"exec": {
+            "apiVersion": "client.authentication.k8s.io/v1beta1",
+            "command": "aws",
+            "args": ["--region", region, "eks", "get-token", "--cluster-name", cluster_name, "--output", "json"],
+        }}}],
+    })
+
+
+class EksCluster(pulumi.ComponentResource):
+    """EKS cluster with managed node groups; see the module docstring."""
+
+    cluster_name: pulumi.Output[str]
+    endpoint: pulumi.Output[str]
+    cluster_security_group_id: pulumi.Output[str]
+    oidc_issuer: pulumi.Output[str]
+    kubeconfig: pulumi.Output[str]
+    provider: k8s.Provider
+
+    def __init__(self, name: str, args: EksClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("twincloud:aws:EksCluster", name, None, opts)
+        if args.version not in EKS_ADDONS:
+            raise ValueError(f"no pinned add-on versions for Kubernetes {args.version}; "
+                             f"pinned: {', '.join(sorted(EKS_ADDONS))} (components/versions.py)")
+        child = pulumi.ResourceOptions(parent=self)
+        partition = aws.get_partition().partition
+
+        # -- control plane ---------------------------------------------------------------
+        cluster_role = aws.iam.Role(
+            child_name(name, "cluster"),
+            assume_role_policy=service_trust_policy("eks.amazonaws.com", ("sts:AssumeRole", "sts:TagSession")),
+            opts=child,
+        )
+        cluster_policy = aws.iam.RolePolicyAttachment(
+            child_name(name, "cluster-policy"),
+            role=cluster_role.name,
+            policy_arn=managed_policy_arn(partition, "AmazonEKSClusterPolicy"),
+            opts=child,
+        )
+        self.secrets_key = aws.kms.Key(
+            child_name(name, "secrets"),
+            description=f"EKS secrets envelope encryption for {args.cluster_name}",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            opts=child,
+        )
+        log_group = aws.cloudwatch.LogGroup(
+            child_name(name, "control-plane"),
+            name=f"/aws/eks/{args.cluster_name}/cluster",
+            retention_in_days=args.log_retention_days,
+            opts=child,
+        )
+        self.cluster = aws.eks.Cluster(
+            name,
+            name=args.cluster_name,
+            version=args.version,
+            role_arn=cluster_role.arn,
+            vpc_config=aws.eks.ClusterVpcConfigArgs(
+                subnet_ids=args.private_subnet_ids,
+                endpoint_private_access=True,
+                endpoint_public_access=args.endpoint_public_access,
+                public_access_cidrs=list(args.public_access_cidrs) if args.endpoint_public_access else None,
+            ),
+            access_config=aws.eks.ClusterAccessConfigArgs(
+                authentication_mode="API",
+                bootstrap_cluster_creator_admin_permissions=False,
+            ),
+            encryption_config=aws.eks.ClusterEncryptionConfigArgs(
+                provider=aws.eks.ClusterEncryptionConfigProviderArgs(key_arn=self.secrets_key.arn),
+                resources=["secrets"],
+            ),
+            enabled_cluster_log_types=list(CONTROL_PLANE_LOG_TYPES),
+            kubernetes_network_config=aws.eks.ClusterKubernetesNetworkConfigArgs(
+                ip_family="ipv4", service_ipv4_cidr=args.service_cidr,
+            ),
+            bootstrap_self_managed_addons=False,
+            deletion_protection=args.deletion_protection,
+            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type="STANDARD"),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[cluster_policy, log_group]),
+        )
+        cluster_name = self.cluster.name
+
+        # -- access entries (authentication mode API) ------------------------------------
+        admin_policy = f"arn:{partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+        for i, principal in enumerate(args.admin_principal_arns):
+            entry = aws.eks.AccessEntry(
+                child_name(name, "admin", i), cluster_name=cluster_name, principal_arn=principal,
+                type="STANDARD", opts=child,
+            )
+            aws.eks.AccessPolicyAssociation(
+                child_name(name, "admin", i),
+                cluster_name=cluster_name,
+                principal_arn=principal,
+                policy_arn=admin_policy,
+                access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[entry]),
+            )
+
+        # -- add-ons that nodes need ---------------------------------------------------
+        pins = EKS_ADDONS[args.version]
+
+        def addon(addon_name: str, depends_on: list[pulumi.Resource]) -> aws.eks.Addon:
+            return aws.eks.Addon(
+                child_name(name, addon_name),
+                cluster_name=cluster_name,
+                addon_name=addon_name,
+                addon_version=pins[addon_name],
+                resolve_conflicts_on_create="OVERWRITE",
+                resolve_conflicts_on_update="OVERWRITE",
+                opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on),
+            )
+
+        early_addons = [addon(a, []) for a in ADDONS_BEFORE_NODES]
+
+        # -- nodes ---------------------------------------------------------------------
+        self.node_role = aws.iam.Role(
+            child_name(name, "node"),
+            assume_role_policy=service_trust_policy("ec2.amazonaws.com"),
+            opts=child,
+        )
+        node_policies = [
+            aws.iam.RolePolicyAttachment(
+                child_name(name, "node", policy),
+                role=self.node_role.name,
+                policy_arn=managed_policy_arn(partition, policy),
+                opts=child,
+            )
+            for policy in NODE_ROLE_POLICIES
+        ]
+        self.node_groups: list[aws.eks.NodeGroup] = []
+        for spec in args.node_groups:
+            self.node_groups.append(aws.eks.NodeGroup(
+                child_name(name, spec.name),
+                cluster_name=cluster_name,
+                node_role_arn=self.node_role.arn,
+                subnet_ids=args.private_subnet_ids,
+                version=args.version,
+                ami_type=ami_type_for(spec.instance_types),
+                capacity_type=spec.capacity_type,
+                instance_types=list(spec.instance_types),
+                disk_size=spec.disk_size,
+                scaling_config=aws.eks.NodeGroupScalingConfigArgs(
+                    min_size=spec.min_size, max_size=spec.max_size, desired_size=spec.desired_size,
+                ),
+                update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable_percentage=33),
+                labels={"twincloud.io/node-group": spec.name, **spec.labels},
+                taints=[aws.eks.NodeGroupTaintArgs(key=t["key"], value=t.get("value"), effect=t["effect"])
+                        for t in spec.taints] or None,
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    depends_on=[*node_policies, *early_addons],
+                    ignore_changes=["scalingConfig.desiredSize"],
+                ),
+            ))
+        for a in ADDONS_AFTER_NODES:
+            addon(a, list(self.node_groups))
+
+        # -- outputs -------------------------------------------------------------------
+        self.cluster_name = cluster_name
+        self.endpoint = self.cluster.endpoint
+        self.cluster_security_group_id = self.cluster.vpc_config.apply(
+            lambda v: v.cluster_security_group_id  # the EKS-managed SG attached to nodes too
+        )
+        self.oidc_issuer = self.cluster.identities.apply(lambda ids: ids[0].oidcs[0].issuer)
+        self.kubeconfig = pulumi.Output.secret(pulumi.Output.all(
+            cluster_name, self.cluster.endpoint, self.cluster.certificate_authority.data
+        ).apply(lambda a: kubeconfig_for(a[0], a[1], a[2], args.region)))
+        self.provider = k8s.Provider(
+            child_name(name, "k8s"),
+            kubeconfig=self.kubeconfig,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=self.node_groups),
+        )
+        self.register_outputs({
+            "clusterName": self.cluster_name,
+            "endpoint": self.endpoint,
+            "clusterSecurityGroupId": self.cluster_security_group_id,
+            "oidcIssuer": self.oidc_issuer,
+            "kubeconfig": self.kubeconfig,
+            "nodeRoleArn": self.node_role.arn,
+        })

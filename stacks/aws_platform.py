@@ -1,0 +1,80 @@
+"""Composes the AWS side of the platform from validated config (no resource details here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.aws.ecr import EcrRepositories, EcrRepositoriesArgs
+from components.aws.eks import EksCluster, EksClusterArgs, NodeGroupSpec
+from components.aws.vpc import Vpc, VpcArgs
+from stacks.config import ConfigError, StackConfig
+
+
+@dataclass
+class AwsPlatform:
+    vpc: Vpc
+    eks: EksCluster
+    ecr: EcrRepositories
+
+
+def availability_zones(cfg: StackConfig) -> list[str]:
+    """The first ``azCount`` available AZs of the configured region (never hard-coded)."""
+    names = sorted(aws.get_availability_zones(state="available").names)
+    if len(names) < cfg.vpc.az_count:
+        raise ConfigError([
+            f"twincloud:vpc.azCount: region {cfg.aws_region} offers {len(names)} availability zones "
+            f"({', '.join(names)}), but azCount is {cfg.vpc.az_count}; lower azCount or pick another region"
+        ])
+    return names[: cfg.vpc.az_count]
+
+
+def build_aws(cfg: StackConfig, prefix: str) -> AwsPlatform:
+    azs = availability_zones(cfg)
+    cluster_name = f"{prefix}-eks"
+    vpc = Vpc(f"{prefix}-net", VpcArgs(
+        cidr=cfg.vpc.cidr,
+        availability_zones=azs,
+        nat_strategy=cfg.vpc.nat_strategy,
+        cluster_name=cluster_name,
+        flow_logs=cfg.vpc.flow_logs,
+    ))
+    identity = aws.get_caller_identity()
+    partition = aws.get_partition().partition
+    admins = [f"arn:{partition}:iam::{identity.account_id}:role/{r}" for r in cfg.eks.admin_role_names]
+    eks = EksCluster(f"{prefix}-eks", EksClusterArgs(
+        cluster_name=cluster_name,
+        version=cfg.eks.version,
+        region=cfg.aws_region,
+        private_subnet_ids=vpc.private_subnet_ids,
+        node_groups=[
+            NodeGroupSpec(
+                name=g.name, instance_types=list(g.instance_types), capacity_type=g.capacity_type,
+                min_size=g.min_size, max_size=g.max_size, desired_size=g.desired,
+                disk_size=g.disk_size, labels=dict(g.labels),
+                taints=[t.model_dump(exclude_none=True) for t in g.taints],
+            )
+            for g in cfg.eks.node_groups
+        ],
+        admin_principal_arns=admins,
+        endpoint_public_access=cfg.eks.endpoint_public_access,
+        public_access_cidrs=list(cfg.eks.public_access_cidrs),
+        service_cidr=cfg.eks.service_cidr,
+        log_retention_days=cfg.eks.log_retention_days,
+        deletion_protection=cfg.is_prod,
+    ))
+    ecr = EcrRepositories(f"{prefix}-ecr", EcrRepositoriesArgs(
+        services=list(cfg.ecr.repositories),
+        namespace=prefix,
+        keep_last_images=cfg.ecr.keep_last_images,
+        force_delete=not cfg.protect_stateful,
+    ))
+    pulumi.export("vpcId", vpc.vpc_id)
+    pulumi.export("privateSubnetIds", vpc.private_subnet_ids)
+    pulumi.export("eksClusterName", eks.cluster_name)
+    pulumi.export("eksEndpoint", eks.endpoint)
+    pulumi.export("kubeconfig", eks.kubeconfig)
+    pulumi.export("ecrRepositoryUrls", ecr.repository_urls)
+    return AwsPlatform(vpc=vpc, eks=eks, ecr=ecr)

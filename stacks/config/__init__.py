@@ -1,0 +1,59 @@
+"""Stack config schema: every key is parsed and validated before any resource exists.
+
+``load_config()`` reads the ``twincloud:`` namespace (plus ``aws:region``) from the Pulumi
+runtime, or from a given mapping, and returns a :class:`StackConfig` or raises
+:class:`ConfigError` listing every problem with its key path, bad value and fix.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from stacks.config.base import NAMESPACE, ConfigError, format_errors
+from stacks.config.root import StackConfig
+
+__all__ = ["ConfigError", "StackConfig", "load_config", "runtime_config"]
+
+# Keys outside our namespace that the schema reads.
+PROVIDER_KEYS = ("aws:region",)
+
+
+def runtime_config() -> dict[str, str]:
+    """Every config key the Pulumi runtime holds (explicitly set or from PULUMI_CONFIG)."""
+    from pulumi.runtime import config as rt
+
+    merged: dict[str, Any] = dict(rt.get_config_env())
+    merged.update(rt.CONFIG.get())
+    return merged
+
+
+def _value(raw: Any) -> Any:
+    # Structured values arrive as JSON text; scalars stay strings (pydantic coerces them),
+    # so a version like "1.33" is never turned into a float.
+    if isinstance(raw, str) and raw[:1] in ("{", "["):
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
+    return raw
+
+
+def load_config(raw: Mapping[str, Any] | None = None, *, stack: str | None = None) -> StackConfig:
+    """Parse and validate the stack config; raise ``ConfigError`` with all problems."""
+    raw = runtime_config() if raw is None else raw
+    data: dict[str, Any] = {}
+    for key, value in raw.items():
+        ns, _, name = key.partition(":")
+        if ns == NAMESPACE:
+            data[name] = _value(value)
+        elif key in PROVIDER_KEYS:
+            data[key] = value
+    environment = data.get("environment") if data.get("environment") in ("dev", "prod") else "dev"
+    try:
+        return StackConfig.model_validate(data, context={"environment": environment, "stack": stack})
+    except ValidationError as e:
+        raise ConfigError(format_errors(e)) from None

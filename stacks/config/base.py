@@ -1,0 +1,91 @@
+"""Shared pieces of the config schema: the strict base model and error formatting."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+import pulumi
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo
+from pydantic.alias_generators import to_camel
+
+NAMESPACE = "twincloud"
+
+
+class ConfigError(pulumi.RunError):
+    """Stack config does not match the schema. The message lists every problem found,
+    each naming the config key, the bad value and what is allowed.
+
+    A ``pulumi.RunError`` so that ``pulumi preview``/``up`` print the message without a
+    Python traceback.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        body = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"invalid stack config ({len(problems)} problem{'s' if len(problems) != 1 else ''}):\n{body}")
+
+
+class Model(BaseModel):
+    """Strict config model: camelCase keys in YAML, unknown keys rejected, immutable."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        validate_default=True,
+    )
+
+
+def environment(info: ValidationInfo) -> str:
+    """The stack's environment (``dev``/``prod``), passed to validators as context."""
+    return (info.context or {}).get("environment", "dev")
+
+
+def is_prod(info: ValidationInfo) -> bool:
+    return environment(info) == "prod"
+
+
+def parse_cidr(value: str, *, what: str = "CIDR") -> ipaddress.IPv4Network:
+    try:
+        net = ipaddress.ip_network(value, strict=True)
+    except ValueError as e:
+        raise ValueError(f"{value!r} is not a valid IPv4 {what} ({e}); use a network address like 10.10.0.0/16") from None
+    if not isinstance(net, ipaddress.IPv4Network):
+        raise ValueError(f"{value!r} is IPv6; an IPv4 {what} is required")
+    return net
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if not parts:
+        return f"{NAMESPACE}:"
+    head, rest = parts[0], parts[1:]
+    key = head if ":" in head else f"{NAMESPACE}:{head}"
+    out = key
+    for p in rest:
+        out += f"[{p}]" if p.isdigit() else f".{p}"
+    return out
+
+
+def format_errors(error: ValidationError) -> list[str]:
+    """One line per problem: ``twincloud:vpc.cidr: <what is wrong> (got <value>)``."""
+    problems = []
+    for err in error.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        msg = err["msg"]
+        for prefix in ("Value error, ", "Assertion failed, "):
+            if msg.startswith(prefix):
+                msg = msg[len(prefix):]
+        etype = err["type"]
+        if etype == "extra_forbidden":
+            problems.append(f"{_path(loc)}: unknown key; remove it or fix its spelling")
+            continue
+        if etype == "missing":
+            problems.append(f"{_path(loc)}: required key is missing")
+            continue
+        value = err.get("input")
+        shown = "" if isinstance(value, (dict, list)) or value is None else f" (got {value!r})"
+        problems.append(f"{_path(loc)}: {msg}{shown}")
+    return problems

@@ -1,0 +1,1 @@
+"""Command-line tools: the offline plan (``python -m tools.plan``) and its benchmark."""

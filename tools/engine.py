@@ -1,0 +1,359 @@
+"""Run the real ``stacks/`` program (or any function declaring resources) under Pulumi's
+mock engine and record every resource exactly as the engine would receive it.
+
+This is the machinery behind the offline plan (``python -m tools.plan``) and the tests:
+only the clouds' answers are mocked (see ``tools.mocks``); config loading, validation,
+components and the stack program run for real.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import sys
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = "twincloud"
+
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+_RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+_SIG_KEY = "4dabf18193072939515e22adb298388d"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+# The Pulumi runtime keeps global state; one plan at a time per process.
+_RUN_LOCK = threading.Lock()
+
+
+class Secret:
+    """A value the engine received as a Pulumi secret. Prints as ``[secret]``."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "[secret]"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other.value == self.value
+
+    def __hash__(self) -> int:
+        return hash(("secret", json.dumps(self.value, sort_keys=True, default=str)))
+
+
+class PlanError(Exception):
+    """Raised for bad stack config or a program failure, with a user-facing message."""
+
+
+@dataclass
+class PlannedResource:
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    custom: bool
+    protect: bool
+    retain_on_delete: bool
+    inputs: dict[str, Any]
+    provider: str | None = None
+    dependencies: list[str] = field(default_factory=list)
+    ignore_changes: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    request: Any = None  # the RegisterResourceRequest proto, for the policy analyzer
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "parent": self.parent,
+            "protect": self.protect,
+            "inputs": jsonable(self.inputs),
+        }
+
+
+@dataclass
+class Plan:
+    stack: str
+    config: dict[str, Any]
+    resources: list[PlannedResource]
+    outputs: dict[str, Any] = field(default_factory=dict)
+    violations: list[dict[str, Any]] = field(default_factory=list)
+
+    def of_type(self, typ: str) -> list[PlannedResource]:
+        return [r for r in self.resources if r.type == typ]
+
+    def one(self, typ: str, name: str | None = None) -> PlannedResource:
+        found = [r for r in self.of_type(typ) if name is None or r.name == name]
+        if len(found) != 1:
+            names = [r.name for r in self.of_type(typ)]
+            raise LookupError(f"expected one {typ} named {name!r}, found {len(found)} among {names}")
+        return found[0]
+
+    def by_urn(self, urn: str) -> PlannedResource:
+        for r in self.resources:
+            if r.urn == urn:
+                return r
+        raise LookupError(urn)
+
+    def children_of(self, urn: str) -> list[PlannedResource]:
+        return [r for r in self.resources if r.parent == urn]
+
+    def descendants_of(self, urn: str) -> list[PlannedResource]:
+        out, frontier = [], [urn]
+        while frontier:
+            kids = [r for r in self.resources if r.parent in frontier]
+            out.extend(kids)
+            frontier = [k.urn for k in kids]
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "stack": self.stack,
+            "config": jsonable(self.config),
+            "resources": [r.to_json() for r in self.resources],
+            "outputs": jsonable(self.outputs),
+            "violations": self.violations,
+        }
+
+
+def jsonable(value: Any) -> Any:
+    """Plan values as JSON: secrets print as ``[secret]``, unknowns as ``[unknown]``."""
+    if isinstance(value, Secret):
+        return "[secret]"
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if value == UNKNOWN:
+        return "[unknown]"
+    return value
+
+
+def _decode(value: Any) -> Any:
+    """Engine wire format (protobuf Struct as dict) -> plain values with ``Secret`` markers."""
+    if isinstance(value, dict):
+        sig = value.get(_SIG_KEY)
+        if sig == _SECRET_SIG:
+            return Secret(_decode(value.get("value")))
+        if sig == _RESOURCE_SIG:
+            return value.get("urn")
+        if sig is not None and "value" in value:  # output value
+            inner = _decode(value.get("value"))
+            return Secret(inner) if value.get("secret") else inner
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# -- stack config ------------------------------------------------------------------------
+
+def _qualify(key: str) -> str:
+    return key if ":" in key else f"{PROJECT}:{key}"
+
+
+def _set_path(obj: Any, path: list[str], value: Any) -> Any:
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(obj, list) and head.isdigit():
+        idx = int(head)
+        while len(obj) <= idx:
+            obj.append({})
+        obj[idx] = _set_path(obj[idx], rest, value)
+        return obj
+    obj = dict(obj) if isinstance(obj, dict) else {}
+    obj[head] = _set_path(obj.get(head), rest, value)
+    return obj
+
+
+def load_stack_config(stack: str, overrides: Iterable[str] = (), root: Path = ROOT) -> dict[str, Any]:
+    """Read ``Pulumi.<stack>.yaml`` and apply ``KEY=VALUE`` overrides.
+
+    Keys follow ``pulumi config set --path``: ``aws:region=us-west-2``,
+    ``twincloud:vpc.cidr=10.1.0.0/16``. Values are parsed as YAML scalars/lists.
+    Returns qualified keys -> Python values (``{"secure": ...}`` for encrypted values).
+    """
+    path = root / f"Pulumi.{stack}.yaml"
+    if not path.exists():
+        stacks = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+        raise PlanError(f"unknown stack {stack!r}: no {path.name}; known stacks: {', '.join(stacks)}")
+    doc = yaml.safe_load(path.read_text()) or {}
+    config = {_qualify(k): v for k, v in (doc.get("config") or {}).items()}
+    for item in overrides:
+        if "=" not in item:
+            raise PlanError(f"--set expects KEY=VALUE, got {item!r}")
+        key, raw = item.split("=", 1)
+        ns, _, rest = _qualify(key).partition(":")
+        top, *path_parts = rest.split(".")
+        value = yaml.safe_load(raw) if raw else ""
+        full = f"{ns}:{top}"
+        config[full] = _set_path(config.get(full), path_parts, value) if path_parts else value
+    return config
+
+
+def _wire_config(config: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """Config as the language host passes it: strings, structured values as JSON."""
+    wire, secret_keys = {}, []
+    for key, value in config.items():
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            # Encrypted values cannot be decrypted offline; a placeholder keeps the
+            # program's code path (and the value stays a secret).
+            wire[key] = "offline-placeholder-secret"
+            secret_keys.append(key)
+        elif isinstance(value, str):
+            wire[key] = value
+        elif isinstance(value, bool):
+            wire[key] = "true" if value else "false"
+        else:
+            wire[key] = json.dumps(value)
+    return wire, secret_keys
+
+
+# -- running under mocks ---------------------------------------------------------------
+
+def _recording_monitor(mocks):
+    from pulumi.runtime.mocks import MockMonitor
+
+    class RecordingMonitor(MockMonitor):
+        def __init__(self, m):
+            super().__init__(m)
+            self.requests: list[tuple[str, Any]] = []
+            self._req_lock = threading.Lock()
+
+        def RegisterResource(self, request):
+            response = super().RegisterResource(request)
+            if request.type != "pulumi:pulumi:Stack":
+                with self._req_lock:
+                    self.requests.append((response.urn, request))
+            return response
+
+    return RecordingMonitor(mocks)
+
+
+def _to_planned(urn: str, request: Any) -> PlannedResource:
+    from google.protobuf import json_format
+
+    inputs = _decode(json_format.MessageToDict(request.object)) if request.HasField("object") else {}
+    provider = request.provider or None
+    return PlannedResource(
+        urn=urn,
+        type=request.type,
+        name=request.name,
+        parent=request.parent or None,
+        custom=bool(request.custom),
+        protect=bool(request.protect) if request.HasField("protect") else False,
+        retain_on_delete=bool(request.retainOnDelete) if request.HasField("retainOnDelete") else False,
+        inputs=inputs,
+        provider=provider,
+        dependencies=list(request.dependencies),
+        ignore_changes=list(request.ignoreChanges),
+        aliases=[a.urn or a.spec.name for a in request.aliases] if request.aliases else [],
+        request=request,
+    )
+
+
+def run_under_mocks(
+    program: Callable[[], Any],
+    *,
+    stack: str,
+    config: Mapping[str, Any],
+) -> tuple[list[PlannedResource], dict[str, Any]]:
+    """Run ``program`` with ``config`` under the mock engine. Returns resources and exports."""
+    import pulumi
+    from pulumi.runtime import settings as rt_settings
+    from pulumi.runtime.stack import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await
+
+    from tools.mocks import CloudMocks
+
+    wire, secret_keys = _wire_config(config)
+    region = str(config.get("aws:region") or "eu-west-1")
+    azure_location = str(config.get("azure-native:location") or "westeurope")
+    azure_cfg = config.get(f"{PROJECT}:azure")
+    if isinstance(azure_cfg, dict) and azure_cfg.get("location"):
+        azure_location = str(azure_cfg["location"])
+    mocks = CloudMocks(aws_region=region, azure_location=azure_location)
+    with _RUN_LOCK:
+        saved_env = os.environ.pop("PULUMI_CONFIG", None)
+        try:
+            rt_settings.ROOT.set(None)
+            pulumi.runtime.set_all_config(wire, secret_keys)
+            monitor = _recording_monitor(mocks)
+            pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+            rt_settings.SETTINGS.rpc_manager.clear()
+            rt_settings.SETTINGS.outputs.clear()
+            _sync_await(run_pulumi_func(program))
+            outputs = _resolve_exports()
+        finally:
+            if saved_env is not None:
+                os.environ["PULUMI_CONFIG"] = saved_env
+        resources = [_to_planned(urn, req) for urn, req in monitor.requests]
+    # Registration order depends on thread scheduling; sort so plans diff cleanly.
+    resources.sort(key=lambda r: r.urn)
+    return resources, outputs
+
+
+def _resolve_exports() -> dict[str, Any]:
+    import pulumi
+    from pulumi.runtime import settings as rt_settings
+    from pulumi.runtime.sync_await import _sync_await
+
+    root = rt_settings.get_root_resource()
+    exports = getattr(root, "outputs", {}) or {}
+    result: dict[str, Any] = {}
+    for key, value in exports.items():
+        out = pulumi.Output.from_input(value)
+        resolved = _sync_await(out.future())
+        secret = _sync_await(out.is_secret())
+        result[key] = Secret(resolved) if secret else resolved
+    return result
+
+
+def run_stack_program() -> None:
+    """Execute ``stacks/__main__.py`` exactly as the Pulumi language host would."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    runpy.run_path(str(ROOT / "stacks" / "__main__.py"), run_name="__main__")
+
+
+def plan_stack(stack: str, overrides: Iterable[str] = (), *, policies: bool = True) -> Plan:
+    """The offline plan of a stack: config loaded and validated, program run under mocks."""
+    from stacks.config import ConfigError, load_config
+
+    config = load_stack_config(stack, overrides)
+    wire, _ = _wire_config(config)
+    try:
+        effective = load_config(wire, stack=stack)
+    except ConfigError as e:
+        raise PlanError(str(e)) from None
+    try:
+        resources, outputs = run_under_mocks(run_stack_program, stack=stack, config=config)
+    except ConfigError as e:
+        raise PlanError(str(e)) from None
+    plan = Plan(stack=stack, config=effective.model_dump(mode="json", by_alias=True), resources=resources,
+                outputs=outputs)
+    if policies:
+        plan.violations = evaluate_policies(plan)
+    return plan
+
+
+def evaluate_policies(plan: Plan) -> list[dict[str, Any]]:
+    """Policy results for the plan (filled by the policy pack, see ``tools.policy_eval``)."""
+    try:
+        from tools import policy_eval
+    except ImportError:
+        return []
+    return policy_eval.evaluate(plan)

@@ -1,0 +1,301 @@
+"""What the clouds would answer, and nothing more.
+
+These mocks stand in for provider calls (AZ lists, caller identity, partition, client
+config) and for the attributes a provider computes on create (ids, ARNs, endpoints).
+Everything the program itself decides -- names, inputs, wiring -- runs for real.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from typing import Any
+
+import pulumi
+
+ACCOUNT_ID = "123456789012"
+AZURE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000001"
+AZURE_TENANT = "00000000-0000-0000-0000-0000000000aa"
+AZURE_OBJECT_ID = "00000000-0000-0000-0000-0000000000bb"
+
+# AZ letters a new account sees per region (us-west-1 really has only two).
+_REGION_AZ_LETTERS = {
+    "us-east-1": "abcdef",
+    "us-west-1": "ac",
+    "ca-central-1": "abd",
+    "ap-northeast-1": "acd",
+}
+
+
+def availability_zones(region: str) -> list[str]:
+    return [f"{region}{letter}" for letter in _REGION_AZ_LETTERS.get(region, "abc")]
+
+
+def partition_for(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def _h(*parts: Any, n: int = 8) -> str:
+    return hashlib.sha256("/".join(map(str, parts)).encode()).hexdigest()[:n]
+
+
+# Physical-id prefixes AWS uses for EC2-style resources.
+_AWS_ID_PREFIX = {
+    "aws:ec2/vpc:Vpc": "vpc-",
+    "aws:ec2/subnet:Subnet": "subnet-",
+    "aws:ec2/internetGateway:InternetGateway": "igw-",
+    "aws:ec2/natGateway:NatGateway": "nat-",
+    "aws:ec2/eip:Eip": "eipalloc-",
+    "aws:ec2/routeTable:RouteTable": "rtb-",
+    "aws:ec2/securityGroup:SecurityGroup": "sg-",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg-",
+    "aws:ec2/flowLog:FlowLog": "fl-",
+}
+
+# Resources whose physical name Pulumi auto-generates from the logical name when unset.
+_AUTONAMED = {"name", "bucket", "repositoryName", "clusterName", "nodeGroupName", "replicationGroupId"}
+
+
+class CloudMocks(pulumi.runtime.Mocks):
+    """Answers provider calls and create results for AWS, Azure, Kubernetes and random."""
+
+    def __init__(self, aws_region: str = "eu-west-1", azure_location: str = "westeurope") -> None:
+        self.aws_region = aws_region
+        self.azure_location = azure_location
+        self._provider_regions: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    # -- provider calls -------------------------------------------------------------
+    def _region_for(self, provider_ref: str | None) -> str:
+        if provider_ref:
+            rid = provider_ref.split("::")[-1]
+            with self._lock:
+                return self._provider_regions.get(rid, self.aws_region)
+        return self.aws_region
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        token = args.token
+        region = args.args.get("region") or self._region_for(args.provider)
+        partition = partition_for(region)
+        if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            names = availability_zones(region)
+            return {
+                "id": region,
+                "names": names,
+                "zoneIds": [f"{region[:3]}{region.split('-')[-1]}-az{i + 1}" for i in range(len(names))],
+                "groupNames": [region] * len(names),
+                "state": args.args.get("state"),
+            }, []
+        if token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "id": ACCOUNT_ID,
+                "accountId": ACCOUNT_ID,
+                "arn": f"arn:{partition}:sts::{ACCOUNT_ID}:assumed-role/platform-deployer/pulumi",
+                "userId": "AROAEXAMPLEDEPLOYER:pulumi",
+            }, []
+        if token == "aws:index/getPartition:getPartition":
+            suffix = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+            return {"id": partition, "partition": partition, "dnsSuffix": suffix,
+                    "reverseDnsPrefix": "com.amazonaws"}, []
+        if token == "aws:index/getRegion:getRegion":
+            return {"id": region, "name": region, "region": region,
+                    "endpoint": f"ec2.{region}.amazonaws.com", "description": region}, []
+        if token == "azure-native:authorization:getClientConfig":
+            return {"clientId": "00000000-0000-0000-0000-0000000000cc", "objectId": AZURE_OBJECT_ID,
+                    "subscriptionId": AZURE_SUBSCRIPTION, "tenantId": AZURE_TENANT}, []
+        return {}, []
+
+    # -- resource creation ----------------------------------------------------------
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        typ, name, inputs = args.typ, args.name, dict(args.inputs)
+        if not args.custom:
+            return f"{name}", {}
+        if typ.startswith("pulumi:providers:"):
+            rid = f"{name}_id"
+            if typ == "pulumi:providers:aws" and inputs.get("region"):
+                with self._lock:
+                    self._provider_regions[rid] = inputs["region"]
+            return rid, inputs
+        if typ.startswith("aws:"):
+            return self._aws(typ, name, inputs, self._region_for(args.provider))
+        if typ.startswith("azure-native:"):
+            return self._azure(typ, name, inputs)
+        if typ.startswith("random:"):
+            return self._random(typ, name, inputs)
+        return f"{name}-{_h(typ, name)}", inputs
+
+    def _aws(self, typ: str, name: str, state: dict, region: str):
+        partition = partition_for(region)
+        module, kind = typ.split(":")[1].split("/")[0], typ.split(":")[-1]
+        for key in _AUTONAMED:
+            if key in state and not state[key]:
+                state[key] = f"{name}-{_h(typ, name, n=7)}"
+        if "name" not in state or not state.get("name"):
+            state["name"] = f"{name}-{_h(typ, name, n=7)}"
+        rid = _AWS_ID_PREFIX.get(typ, "") + _h(typ, name, n=17 if typ in _AWS_ID_PREFIX else 12)
+        phys = state.get("name")
+        if module == "iam":
+            state["arn"] = f"arn:{partition}:iam::{ACCOUNT_ID}:{kind[0].lower() + kind[1:]}/{phys}"
+            state.setdefault("uniqueId", "AROA" + _h(name, n=16).upper())
+            rid = phys
+        elif module == "s3" and kind == "Bucket":
+            bucket = state.get("bucket") or phys
+            state.update(bucket=bucket, arn=f"arn:{partition}:s3:::{bucket}",
+                         bucketDomainName=f"{bucket}.s3.amazonaws.com",
+                         bucketRegionalDomainName=f"{bucket}.s3.{region}.amazonaws.com", region=region)
+            rid = bucket
+        elif module == "kms" and kind == "Key":
+            rid = f"{_h(name, n=8)}-{_h(name, 1, n=4)}-{_h(name, 2, n=4)}-{_h(name, 3, n=4)}-{_h(name, 4, n=12)}"
+            state.update(arn=f"arn:{partition}:kms:{region}:{ACCOUNT_ID}:key/{rid}", keyId=rid)
+        elif module == "eks" and kind == "Cluster":
+            cluster = state.get("name")
+            rid = cluster
+            state.update(
+                arn=f"arn:{partition}:eks:{region}:{ACCOUNT_ID}:cluster/{cluster}",
+                endpoint=f"https://{_h(cluster, n=32).upper()}.gr7.{region}.eks.amazonaws.com",
+                certificateAuthority={"data": "LS0tLS1CRUdJTi1NT0NLLUNBLS0tLS0K"},
+                identities=[{"oidcs": [{"issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{_h(cluster, n=32).upper()}"}]}],
+                status="ACTIVE",
+                platformVersion="eks.1",
+            )
+            vpc = dict(state.get("vpcConfig") or {})
+            vpc.update(clusterSecurityGroupId="sg-" + _h("cluster-sg", cluster, n=17),
+                       vpcId="vpc-" + _h("vpc-of", cluster, n=17))
+            state["vpcConfig"] = vpc
+        elif module == "ecr" and kind == "Repository":
+            repo = state.get("name")
+            state.update(arn=f"arn:{partition}:ecr:{region}:{ACCOUNT_ID}:repository/{repo}",
+                         repositoryUrl=f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{repo}",
+                         registryId=ACCOUNT_ID)
+            rid = repo
+        elif module == "ec2" and kind == "SecurityGroup":
+            state["arn"] = f"arn:{partition}:ec2:{region}:{ACCOUNT_ID}:security-group/{rid}"
+        elif module == "elasticache" and kind == "ReplicationGroup":
+            gid = state.get("replicationGroupId") or phys
+            state.update(
+                arn=f"arn:{partition}:elasticache:{region}:{ACCOUNT_ID}:replicationgroup:{gid}",
+                primaryEndpointAddress=f"master.{gid}.{_h(gid, n=6)}.{region[:3]}{region.split('-')[-1]}.cache.amazonaws.com",
+                readerEndpointAddress=f"replica.{gid}.{_h(gid, n=6)}.{region[:3]}{region.split('-')[-1]}.cache.amazonaws.com",
+                port=state.get("port") or 6379,
+            )
+            rid = gid
+        elif module == "cloudfront" and kind == "Distribution":
+            rid = "E" + _h(name, n=13).upper()
+            state.update(arn=f"arn:{partition}:cloudfront::{ACCOUNT_ID}:distribution/{rid}",
+                         domainName=f"d{_h(name, n=13)}.cloudfront.net", hostedZoneId="Z2FDTNDATAQYW2",
+                         status="Deployed")
+        elif module == "route53" and kind == "Zone":
+            rid = "Z" + _h(name, n=20).upper()
+            state.update(zoneId=rid, nameServers=[f"ns-{i}.awsdns-{i}.org" for i in range(4)])
+        elif module == "route53" and kind == "HealthCheck":
+            rid = f"{_h(name, n=8)}-{_h(name, 1, n=4)}-{_h(name, 2, n=4)}-{_h(name, 3, n=4)}-{_h(name, 4, n=12)}"
+        elif module == "acm" and kind == "Certificate":
+            state.update(
+                arn=f"arn:{partition}:acm:{region}:{ACCOUNT_ID}:certificate/{_h(name, n=36)}",
+                domainValidationOptions=[{
+                    "domainName": state.get("domainName"),
+                    "resourceRecordName": f"_{_h(name, n=32)}.{state.get('domainName')}.",
+                    "resourceRecordType": "CNAME",
+                    "resourceRecordValue": f"_{_h(name, 2, n=32)}.acm-validations.aws.",
+                }],
+            )
+        elif module == "lb" and kind in {"LoadBalancer"}:
+            state.update(dnsName=f"{phys}-{_h(name, n=10)}.{region}.elb.amazonaws.com", zoneId="Z32O12XQLNTSW2")
+        if "arn" not in state:
+            service = module
+            state["arn"] = f"arn:{partition}:{service}:{region}:{ACCOUNT_ID}:{kind.lower()}/{rid}"
+        return rid, state
+
+    def _azure(self, typ: str, name: str, state: dict):
+        provider_ns = {
+            "resources": "Microsoft.Resources", "network": "Microsoft.Network",
+            "containerservice": "Microsoft.ContainerService", "containerregistry": "Microsoft.ContainerRegistry",
+            "cache": "Microsoft.Cache", "redis": "Microsoft.Cache", "servicebus": "Microsoft.ServiceBus",
+            "keyvault": "Microsoft.KeyVault", "storage": "Microsoft.Storage",
+            "managedidentity": "Microsoft.ManagedIdentity", "authorization": "Microsoft.Authorization",
+            "operationalinsights": "Microsoft.OperationalInsights", "cdn": "Microsoft.Cdn",
+        }
+        module, kind = typ.split(":")[1], typ.split(":")[2]
+        rg = state.get("resourceGroupName") or f"{name}-rg"
+        phys = None
+        for key in ("resourceName", "registryName", "vaultName", "accountName", "namespaceName", "name",
+                    "virtualNetworkName", "networkSecurityGroupName", "subnetName", "cacheName",
+                    "queueName", "topicName", "subscriptionName", "secretName", "containerName",
+                    "federatedIdentityCredentialResourceName", "resourceGroupName"):
+            if state.get(key) and key != "resourceGroupName":
+                phys = state[key]
+                break
+        if kind == "ResourceGroup":
+            phys = state.get("resourceGroupName") or f"{name}{_h(name, n=6)}"
+            state["resourceGroupName"] = phys
+            rid = f"/subscriptions/{AZURE_SUBSCRIPTION}/resourceGroups/{phys}"
+            state.update(name=phys)
+            return rid, state
+        phys = phys or f"{name}{_h(name, n=6)}"
+        ns = provider_ns.get(module, f"Microsoft.{module.capitalize()}")
+        rid = f"/subscriptions/{AZURE_SUBSCRIPTION}/resourceGroups/{rg}/providers/{ns}/{kind[0].lower()}{kind[1:]}s/{phys}"
+        state.setdefault("name", phys)
+        if module == "managedidentity" and kind == "UserAssignedIdentity":
+            state.update(principalId=_guid("principal", name), clientId=_guid("client", name), tenantId=AZURE_TENANT)
+        elif module == "containerservice" and kind == "ManagedCluster":
+            state["identityProfile"] = {"kubeletidentity": {
+                "clientId": _guid("kubelet-client", name), "objectId": _guid("kubelet-object", name),
+                "resourceId": f"/subscriptions/{AZURE_SUBSCRIPTION}/resourceGroups/MC_{rg}/providers/"
+                              f"Microsoft.ManagedIdentity/userAssignedIdentities/{phys}-agentpool"}}
+            state["oidcIssuerProfile"] = {**(state.get("oidcIssuerProfile") or {}),
+                                          "issuerURL": f"https://{self.azure_location}.oic.prod-aks.azure.com/{AZURE_TENANT}/{_guid('oidc', name)}/"}
+            identity = dict(state.get("identity") or {})
+            if identity.get("type") == "SystemAssigned":
+                identity.update(principalId=_guid("aks-principal", name), tenantId=AZURE_TENANT)
+            state["identity"] = identity
+            addons = dict(state.get("addonProfiles") or {})
+            if "azureKeyvaultSecretsProvider" in addons:
+                addons["azureKeyvaultSecretsProvider"] = {**addons["azureKeyvaultSecretsProvider"], "identity": {
+                    "clientId": _guid("kv-client", name), "objectId": _guid("kv-object", name)}}
+            state["addonProfiles"] = addons
+            state["fqdn"] = f"{phys}-{_h(name, n=8)}.hcp.{self.azure_location}.azmk8s.io"
+        elif module == "containerregistry" and kind == "Registry":
+            state["loginServer"] = f"{phys}.azurecr.io"
+        elif module == "keyvault" and kind == "Vault":
+            state.setdefault("properties", {})
+            state["properties"] = {**state["properties"], "vaultUri": f"https://{phys}.vault.azure.net/"}
+        elif module in ("cache", "redis") and kind == "Redis":
+            state.update(hostName=f"{phys}.redis.cache.windows.net", sslPort=6380, port=6379)
+        elif module == "storage" and kind == "StorageAccount":
+            state["primaryEndpoints"] = {
+                "blob": f"https://{phys}.blob.core.windows.net/",
+                "web": f"https://{phys}.z6.web.core.windows.net/",
+                "dfs": f"https://{phys}.dfs.core.windows.net/",
+            }
+        elif module == "servicebus" and kind == "Namespace":
+            state["serviceBusEndpoint"] = f"https://{phys}.servicebus.windows.net:443/"
+        elif module == "network" and kind == "Subnet":
+            state.setdefault("id", rid)
+        state.setdefault("id", rid)
+        return rid, state
+
+    def _random(self, typ: str, name: str, state: dict):
+        length = int(state.get("length") or 16)
+        alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+        if state.get("upper", True) is not False:
+            alphabet += "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        digest = hashlib.sha256(f"{typ}/{name}".encode()).digest() * (length // 32 + 1)
+        value = "".join(alphabet[b % len(alphabet)] for b in digest[:length])
+        if typ in ("random:index/randomPassword:RandomPassword", "random:index/randomString:RandomString"):
+            state["result"] = value
+            if typ.endswith("RandomPassword"):
+                state["bcryptHash"] = "$2a$10$" + value
+        elif typ == "random:index/randomId:RandomId":
+            state.update(hex=_h(name, n=int(state.get("byteLength") or 4) * 2), b64Url=value[:8])
+        elif typ == "random:index/randomUuid:RandomUuid":
+            state["result"] = _guid("uuid", name)
+        return f"{name}-{_h(name, n=6)}", state
+
+
+def _guid(*parts: Any) -> str:
+    h = _h(*parts, n=32)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"

@@ -1,0 +1,90 @@
+"""Offline plan: the real stack program under Pulumi's mock engine, plus policy results.
+
+    python -m tools.plan --stack dev
+    python -m tools.plan --stack prod --set aws:region=us-west-2 --json
+
+Prints every resource that would be created (type, name, parent, key inputs) as a tree,
+or the whole plan as JSON with ``--json``. Exits 2 on bad config (the schema's message,
+no traceback) and 1 on any mandatory policy violation, like ``pulumi preview --policy-pack``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from tools.engine import Plan, PlannedResource, PlanError, jsonable, plan_stack
+
+# Inputs worth showing in the tree view per type (everything is in --json).
+KEY_INPUTS = (
+    "name", "cidrBlock", "availabilityZone", "version", "instanceTypes", "capacityType", "scalingConfig",
+    "imageTagMutability", "engineVersion", "nodeType", "bucket", "chart", "location", "sku",
+    "addressPrefix", "addonVersion", "natStrategy", "vpcConfig", "routes", "numCacheClusters",
+)
+
+
+def _short(value: Any, limit: int = 100) -> str:
+    text = json.dumps(jsonable(value), separators=(",", ":"), default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def render_tree(plan: Plan) -> str:
+    lines = [f"Offline plan of stack '{plan.stack}' ({len(plan.resources)} resources)", ""]
+    by_parent: dict[str | None, list[PlannedResource]] = {}
+    urns = {r.urn for r in plan.resources}
+    for r in plan.resources:
+        parent = r.parent if r.parent in urns else None
+        by_parent.setdefault(parent, []).append(r)
+
+    def walk(parent: str | None, depth: int) -> None:
+        for r in sorted(by_parent.get(parent, []), key=lambda r: (r.custom, r.type, r.name)):
+            flag = " [protect]" if r.protect else ""
+            lines.append(f"{'  ' * depth}+ {r.type}  {r.name}{flag}")
+            for key in KEY_INPUTS:
+                if key in r.inputs and r.inputs[key] not in (None, [], {}):
+                    lines.append(f"{'  ' * depth}    {key}: {_short(r.inputs[key])}")
+            walk(r.urn, depth + 1)
+
+    walk(None, 0)
+    if plan.outputs:
+        lines += ["", "Outputs:"]
+        lines += [f"  {k}: {_short(v)}" for k, v in plan.outputs.items()]
+    lines += ["", render_violations(plan)]
+    return "\n".join(lines)
+
+
+def render_violations(plan: Plan) -> str:
+    if not plan.violations:
+        return "Policies: no violations."
+    lines = [f"Policy violations ({len(plan.violations)}):"]
+    for level in ("mandatory", "advisory"):
+        group = [v for v in plan.violations if v["level"] == level]
+        if group:
+            lines.append(f"  {level}:")
+            lines += [f"    [{v['policy']}] {v['urn']}\n      {v['message']}" for v in group]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.plan", description=__doc__.split("\n")[0])
+    parser.add_argument("--stack", "-s", default="dev", help="stack name (reads Pulumi.<stack>.yaml)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a config value, e.g. aws:region=us-west-2 or twincloud:vpc.azCount=3")
+    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    args = parser.parse_args(argv)
+    try:
+        plan = plan_stack(args.stack, args.overrides)
+    except PlanError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(plan.to_json(), indent=2, sort_keys=False, default=str))
+    else:
+        print(render_tree(plan))
+    return 1 if any(v["level"] == "mandatory" for v in plan.violations) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
