@@ -58,3 +58,8 @@ EKS_ADDONS_VERIFIED = "docs.aws.amazon.com/eks/latest/userguide (managing-vpc-cn
 # Helm charts and images (filled by the monitoring stack; see README "Pinned versions").
 CHARTS: dict[str, ChartPin] = {}
 IMAGES: dict[str, ImagePin] = {}
+
+# AKS Kubernetes minor versions the Azure platform is tested with. Clusters pin the minor;
+# AKS's ``patch`` upgrade channel keeps them on the latest patch of it (``az aks get-versions``).
+AKS_KUBERNETES_VERSIONS: tuple[str, ...] = ("1.32", "1.33")
+AKS_VERSIONS_VERIFIED = "learn.microsoft.com/azure/aks/supported-kubernetes-versions (AKS Kubernetes release calendar)"

@@ -7,6 +7,7 @@ Everything the program itself decides -- names, inputs, wiring -- runs for real.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import threading
 from typing import Any
@@ -107,6 +108,15 @@ class CloudMocks(pulumi.runtime.Mocks):
         if token == "azure-native:authorization:getClientConfig":
             return {"clientId": "00000000-0000-0000-0000-0000000000cc", "objectId": AZURE_OBJECT_ID,
                     "subscriptionId": AZURE_SUBSCRIPTION, "tenantId": AZURE_TENANT}, []
+        if token == "azure-native:containerservice:listManagedClusterUserCredentials":
+            kubeconfig = aks_user_kubeconfig(args.args.get("resourceGroupName"), args.args.get("resourceName"),
+                                             self.azure_location)
+            return {"kubeconfigs": [{"name": "clusterUser",
+                                     "value": base64.b64encode(kubeconfig.encode()).decode()}]}, []
+        if token == "azure-native:redis:listRedisKeys":
+            cache = args.args.get("name")
+            return {"primaryKey": base64.b64encode(_h("redis-primary", cache, n=32).encode()).decode(),
+                    "secondaryKey": base64.b64encode(_h("redis-secondary", cache, n=32).encode()).decode()}, []
         return {}, []
 
     # -- resource creation ----------------------------------------------------------
@@ -238,7 +248,19 @@ class CloudMocks(pulumi.runtime.Mocks):
         phys = phys or f"{name}{_h(name, n=6)}"
         ns = provider_ns.get(module, f"Microsoft.{module.capitalize()}")
         rid = f"/subscriptions/{AZURE_SUBSCRIPTION}/resourceGroups/{rg}/providers/{ns}/{kind[0].lower()}{kind[1:]}s/{phys}"
+        arm = _azure_arm_path(typ, state, name, phys)
+        if arm:  # the real ARM id shape (child resources nest under their parent)
+            path, leaf = arm
+            rid = f"/subscriptions/{AZURE_SUBSCRIPTION}/resourceGroups/{rg}/providers/{path}"
+            state["name"] = leaf
         state.setdefault("name", phys)
+        # azure-native takes user-assigned identities as a list of ids; ARM answers a map of
+        # id -> {principalId, clientId}.
+        identity = state.get("identity")
+        if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
+            state["identity"] = {**identity, "userAssignedIdentities": {
+                uid: {"principalId": _guid("uai-principal", uid), "clientId": _guid("uai-client", uid)}
+                for uid in identity["userAssignedIdentities"]}}
         if module == "managedidentity" and kind == "UserAssignedIdentity":
             state.update(principalId=_guid("principal", name), clientId=_guid("client", name), tenantId=AZURE_TENANT)
         elif module == "containerservice" and kind == "ManagedCluster":
@@ -257,7 +279,7 @@ class CloudMocks(pulumi.runtime.Mocks):
                 addons["azureKeyvaultSecretsProvider"] = {**addons["azureKeyvaultSecretsProvider"], "identity": {
                     "clientId": _guid("kv-client", name), "objectId": _guid("kv-object", name)}}
             state["addonProfiles"] = addons
-            state["fqdn"] = f"{phys}-{_h(name, n=8)}.hcp.{self.azure_location}.azmk8s.io"
+            state["fqdn"] = aks_fqdn(phys, self.azure_location)
         elif module == "containerregistry" and kind == "Registry":
             state["loginServer"] = f"{phys}.azurecr.io"
         elif module == "keyvault" and kind == "Vault":
@@ -294,6 +316,96 @@ class CloudMocks(pulumi.runtime.Mocks):
         elif typ == "random:index/randomUuid:RandomUuid":
             state["result"] = _guid("uuid", name)
         return f"{name}-{_h(name, n=6)}", state
+
+
+def _azure_arm_path(typ: str, state: dict, name: str, phys: str) -> tuple[str, str] | None:
+    """``(provider path, leaf name)`` of azure-native types whose ARM id the generic rule gets wrong."""
+    def get(key: str) -> str:
+        return str(state.get(key) or f"{name}{_h(name, n=6)}")
+
+    if typ == "azure-native:network:Subnet":
+        leaf = get("subnetName")
+        return f"Microsoft.Network/virtualNetworks/{state.get('virtualNetworkName')}/subnets/{leaf}", leaf
+    if typ == "azure-native:servicebus:Queue":
+        leaf = get("queueName")
+        return f"Microsoft.ServiceBus/namespaces/{state.get('namespaceName')}/queues/{leaf}", leaf
+    if typ == "azure-native:servicebus:Topic":
+        leaf = get("topicName")
+        return f"Microsoft.ServiceBus/namespaces/{state.get('namespaceName')}/topics/{leaf}", leaf
+    if typ == "azure-native:servicebus:Subscription":
+        leaf = get("subscriptionName")
+        return (f"Microsoft.ServiceBus/namespaces/{state.get('namespaceName')}/topics/{state.get('topicName')}"
+                f"/subscriptions/{leaf}", leaf)
+    if typ == "azure-native:keyvault:Secret":
+        leaf = get("secretName")
+        return f"Microsoft.KeyVault/vaults/{state.get('vaultName')}/secrets/{leaf}", leaf
+    if typ == "azure-native:managedidentity:FederatedIdentityCredential":
+        leaf = get("federatedIdentityCredentialResourceName")
+        return (f"Microsoft.ManagedIdentity/userAssignedIdentities/{state.get('resourceName')}"
+                f"/federatedIdentityCredentials/{leaf}", leaf)
+    plain = {
+        "azure-native:managedidentity:UserAssignedIdentity": "Microsoft.ManagedIdentity/userAssignedIdentities",
+        "azure-native:containerregistry:Registry": "Microsoft.ContainerRegistry/registries",
+        "azure-native:redis:Redis": "Microsoft.Cache/redis",
+        "azure-native:containerservice:ManagedCluster": "Microsoft.ContainerService/managedClusters",
+        "azure-native:servicebus:Namespace": "Microsoft.ServiceBus/namespaces",
+        "azure-native:keyvault:Vault": "Microsoft.KeyVault/vaults",
+        "azure-native:network:VirtualNetwork": "Microsoft.Network/virtualNetworks",
+        "azure-native:network:NetworkSecurityGroup": "Microsoft.Network/networkSecurityGroups",
+    }
+    if typ in plain:
+        return f"{plain[typ]}/{phys}", phys
+    return None
+
+
+# Entra application ids AKS writes into its exec-format user kubeconfig.
+AKS_AAD_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630"
+AZURE_CLI_CLIENT_ID = "80faf920-1908-4b52-b5ef-a8e7bedfc67a"
+
+
+def aks_fqdn(cluster: str, location: str) -> str:
+    return f"{cluster}-{_h('fqdn', cluster, n=8)}.hcp.{location}.azmk8s.io"
+
+
+def aks_user_kubeconfig(resource_group: str | None, cluster: str | None, location: str) -> str:
+    """What listClusterUserCredential(format=exec) returns for an Entra-integrated cluster."""
+    user = f"clusterUser_{resource_group}_{cluster}"
+    return f"""apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: LS0tLS1CRUdJTi1NT0NLLUNBLS0tLS0K
+    server: https://{aks_fqdn(str(cluster), location)}:443
+  name: {cluster}
+contexts:
+- context:
+    cluster: {cluster}
+    user: {user}
+  name: {cluster}
+current-context: {cluster}
+kind: Config
+preferences: {{}}
+users:
+- name: {user}
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      args:
+      - get-token
+      - --environment
+      - AzurePublicCloud
+      - --server-id
+      - {AKS_AAD_SERVER_ID}
+      - --client-id
+      - {AZURE_CLI_CLIENT_ID}
+      - --tenant-id
+      - {AZURE_TENANT}
+      - --login
+      - devicecode
+      command: kubelogin
+      env: null
+      installHint: kubelogin is not installed
+      provideClusterInfo: false
+"""
 
 
 def _guid(*parts: Any) -> str:

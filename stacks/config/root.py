@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from stacks.config.aws import EcrConfig, EksConfig, VpcConfig
+from stacks.config.azure import AzureConfig, overlap_problems, problems_error
 from stacks.config.base import Model, parse_cidr
 
 AWS_REGION = re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d$")
@@ -26,6 +27,7 @@ class StackConfig(Model):
     vpc: VpcConfig
     eks: EksConfig
     ecr: EcrConfig = EcrConfig()
+    azure: AzureConfig | None = None  # twincloud:azure; absent -> no Azure resources
 
     @field_validator("aws_region")
     @classmethod
@@ -66,4 +68,13 @@ class StackConfig(Model):
                              "pick a service range outside the VPC (e.g. 172.20.0.0/16)")
         if self.is_prod and self.protect is False:
             raise ValueError("protect: false is not allowed in prod; stateful data must be protected")
+        return self
+
+    @model_validator(mode="after")
+    def _azure_cross(self) -> StackConfig:
+        # The Azure VNet is peered/VPN-connected to the AWS VPC: their ranges must not collide.
+        if self.azure is not None:
+            problems = overlap_problems(self.azure, self.vpc.cidr)
+            if problems:
+                raise problems_error(problems)
         return self

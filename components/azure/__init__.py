@@ -1,0 +1,1 @@
+"""Azure components: network, AKS, registry, cache, messaging, secrets and workload identity."""

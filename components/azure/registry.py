@@ -1,0 +1,92 @@
+"""``ContainerRegistry``: the Azure Container Registry the AKS nodes pull from.
+
+Builds a registry with a globally unique, deterministic name and an ``AcrPull`` role
+assignment for the AKS kubelet identity, scoped to the registry.
+
+Secure defaults, a sentence each:
+* the admin user (a shared static password) is disabled; pushes and pulls use Entra;
+* nodes pull through ``AcrPull`` on their kubelet identity: no image pull secrets exist;
+* anonymous pull is off, and a private Premium registry also blocks export of images;
+* Premium is zone-redundant (required in prod); Basic/Standard are for dev only;
+* public network access is a named, explicit choice (``public_network_access``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_azure_native.authorization as authorization
+import pulumi_azure_native.containerregistry as containerregistry
+
+from components.azure import roles
+from components.naming import child_name, global_name
+
+SKUS = ("Basic", "Standard", "Premium")
+
+
+@dataclass
+class ContainerRegistryArgs:
+    """Arguments of :class:`ContainerRegistry`."""
+
+    resource_group_name: pulumi.Input[str]
+    location: str
+    kubelet_object_id: pulumi.Input[str]
+    sku: str = "Premium"
+    zone_redundant: bool = True  # Premium only
+    public_network_access: bool = False
+    registry_name: str | None = None  # default: global_name("acr", stack, location)
+
+
+def registry_name_for(stack: str, location: str) -> str:
+    """5-50 lower-case alphanumerics, unique per stack and location."""
+    return global_name("acr", stack=stack, region=location, alphanumeric=True, max_length=50)
+
+
+class ContainerRegistry(pulumi.ComponentResource):
+    """Private container registry with AcrPull for AKS; see the module docstring."""
+
+    registry_id: pulumi.Output[str]
+    login_server: pulumi.Output[str]
+    registry_name: pulumi.Output[str]
+
+    def __init__(self, name: str, args: ContainerRegistryArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("twincloud:azure:ContainerRegistry", name, None, opts)
+        if args.sku not in SKUS:
+            raise ValueError(f"sku must be one of {SKUS}")
+        child = pulumi.ResourceOptions(parent=self)
+        premium = args.sku == "Premium"
+        physical = args.registry_name or registry_name_for(pulumi.get_stack(), args.location)
+
+        self.registry = containerregistry.Registry(
+            name,
+            registry_name=physical,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            sku=containerregistry.SkuArgs(name=args.sku),
+            admin_user_enabled=False,
+            anonymous_pull_enabled=False,
+            public_network_access="Enabled" if args.public_network_access else "Disabled",
+            zone_redundancy="Enabled" if premium and args.zone_redundant else "Disabled",
+            # Blocking image export needs a Premium registry closed to the public network.
+            policies=containerregistry.PoliciesArgs(
+                export_policy=containerregistry.ExportPolicyArgs(status="disabled"),
+            ) if premium and not args.public_network_access else None,
+            opts=child,
+        )
+        self.acr_pull = authorization.RoleAssignment(
+            child_name(name, "kubelet-acrpull"),
+            scope=self.registry.id,
+            role_definition_id=roles.subscription_role(roles.ACR_PULL),
+            principal_id=args.kubelet_object_id,
+            principal_type=roles.SERVICE_PRINCIPAL,
+            opts=child,
+        )
+        self.registry_id = self.registry.id
+        self.login_server = self.registry.login_server
+        self.registry_name = self.registry.name
+        self.register_outputs({
+            "registryId": self.registry_id,
+            "loginServer": self.login_server,
+            "registryName": self.registry_name,
+        })

@@ -1,0 +1,167 @@
+"""Composes the Azure side of the platform (warm standby / DR) from validated config.
+
+No resource details here: components decide those. Called from ``stacks/__main__.py`` only
+when ``twincloud:azure`` is set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+
+from components.azure.aks import AksCluster, AksClusterArgs, NodePoolSpec
+from components.azure.key_vault import GeneratedSecretSpec, KeyVault, KeyVaultArgs
+from components.azure.redis import AzureRedisCache, AzureRedisCacheArgs
+from components.azure.registry import ContainerRegistry, ContainerRegistryArgs
+from components.azure.service_bus import QueueSpec, ServiceBus, ServiceBusArgs, SubscriptionSpec, TopicSpec
+from components.azure.vnet import VNet, VNetArgs
+from components.azure.workload_identity import WorkloadIdentity, WorkloadIdentityArgs
+from stacks.config import StackConfig
+
+IDENTITY_TYPES = {"userAssigned": "UserAssigned", "systemAssigned": "SystemAssigned"}
+
+
+@dataclass
+class AzurePlatform:
+    vnet: VNet
+    aks: AksCluster
+    acr: ContainerRegistry
+    redis: AzureRedisCache
+    service_bus: ServiceBus
+    key_vault: KeyVault
+    workload_identities: dict[str, WorkloadIdentity]
+
+
+def build_azure(cfg: StackConfig, prefix: str) -> AzurePlatform:
+    az = cfg.azure
+    if az is None:
+        raise ValueError("build_azure needs the twincloud:azure config section")
+    location = az.location
+    zones = list(az.zones)
+
+    vnet = VNet(f"{prefix}-az-net", VNetArgs(
+        location=location,
+        address_space=az.vnet.address_space,
+        resource_group_name=az.resource_group,
+        ingress_ports=list(az.vnet.ingress_ports),
+    ))
+    rg = vnet.resource_group_name
+
+    aks = AksCluster(f"{prefix}-aks", AksClusterArgs(
+        resource_group_name=rg,
+        location=location,
+        cluster_name=f"{prefix}-aks",
+        kubernetes_version=az.aks.version,
+        subnet_id=vnet.aks_subnet_id,
+        node_pools=[
+            NodePoolSpec(
+                name=p.name, mode=p.mode, vm_size=p.vm_size, min_count=p.min_count, max_count=p.max_count,
+                max_pods=p.max_pods, os_disk_size_gb=p.os_disk_size_gb, os_sku=p.os_sku,
+                labels=dict(p.labels), taints=list(p.taints),
+            )
+            for p in az.aks.node_pools
+        ],
+        zones=zones,
+        identity=IDENTITY_TYPES[az.aks.identity],
+        network_plugin_mode=az.aks.network_plugin_mode,
+        network_policy=az.aks.network_policy,
+        pod_cidr=az.aks.pod_cidr,
+        service_cidr=az.aks.service_cidr,
+        private_cluster=az.aks.private_cluster,
+        authorized_ip_ranges=list(az.aks.api_server_authorized_ip_ranges),
+        sku_tier=az.aks.sku_tier,
+        admin_group_object_ids=list(az.aks.admin_group_object_ids),
+        deployer_principal_type=az.aks.deployer_principal_type,
+        kubelogin_mode=az.aks.kubelogin_mode,
+    ))
+
+    identities = {
+        w.name: WorkloadIdentity(f"{prefix}-wi-{w.name}", WorkloadIdentityArgs(
+            resource_group_name=rg,
+            location=location,
+            oidc_issuer_url=aks.oidc_issuer_url,
+            namespace=w.namespace,
+            service_account=w.service_account,
+        ))
+        for w in az.workload_identities
+    }
+    principals = {name: wi.principal_id for name, wi in identities.items()}
+
+    acr = ContainerRegistry(f"{prefix}-acr", ContainerRegistryArgs(
+        resource_group_name=rg,
+        location=location,
+        kubelet_object_id=aks.kubelet_object_id,
+        sku=az.acr.sku,
+        zone_redundant=bool(zones),
+        public_network_access=az.acr.public_network_access,
+    ))
+    redis = AzureRedisCache(f"{prefix}-redis", AzureRedisCacheArgs(
+        resource_group_name=rg,
+        location=location,
+        sku=az.redis.sku,
+        capacity=az.redis.capacity,
+        zones=zones,
+        public_network_access=az.redis.public_network_access,
+        protect=cfg.protect_stateful,
+    ))
+    sb = az.service_bus
+    service_bus = ServiceBus(f"{prefix}-sb", ServiceBusArgs(
+        resource_group_name=rg,
+        location=location,
+        sku=sb.sku,
+        local_auth=sb.local_auth,
+        principals=principals,
+        queues=[
+            QueueSpec(name=q.name, max_delivery_count=q.max_delivery_count, lock_duration=q.lock_duration,
+                      default_message_time_to_live=q.default_message_time_to_live,
+                      senders=list(q.senders), receivers=list(q.receivers))
+            for q in sb.queues
+        ],
+        topics=[
+            TopicSpec(name=t.name, senders=list(t.senders), default_message_time_to_live=t.default_message_time_to_live,
+                      subscriptions=[
+                          SubscriptionSpec(name=s.name, max_delivery_count=s.max_delivery_count,
+                                           lock_duration=s.lock_duration,
+                                           default_message_time_to_live=s.default_message_time_to_live,
+                                           receivers=list(s.receivers))
+                          for s in t.subscriptions
+                      ])
+            for t in sb.topics
+        ],
+        protect=cfg.protect_stateful,
+    ))
+    kv = az.key_vault
+    key_vault = KeyVault(f"{prefix}-kv", KeyVaultArgs(
+        resource_group_name=rg,
+        location=location,
+        allowed_subnet_ids=[vnet.aks_subnet_id],
+        secret_readers={
+            "aks-secrets-provider": aks.secrets_provider_object_id,
+            **{name: principals[name] for name in kv.readers},
+        },
+        secrets={name: pulumi.Output.secret(value.get_secret_value()) for name, value in kv.secrets.items()},
+        generated_secrets=[GeneratedSecretSpec(name=g.name, length=g.length, special=g.special)
+                           for g in kv.generated_secrets],
+        sku=kv.sku,
+        soft_delete_retention_days=kv.soft_delete_retention_days,
+        purge_protection=kv.purge_protection,
+        protect=cfg.protect_stateful,
+    ))
+
+    pulumi.export("azureResourceGroup", rg)
+    pulumi.export("aksClusterName", aks.cluster_name)
+    pulumi.export("aksKubeconfig", aks.kubeconfig)
+    pulumi.export("aksOidcIssuerUrl", aks.oidc_issuer_url)
+    pulumi.export("aksSecretsProviderClientId", aks.secrets_provider_client_id)
+    pulumi.export("acrLoginServer", acr.login_server)
+    pulumi.export("keyVaultUri", key_vault.vault_uri)
+    pulumi.export("serviceBusEndpoint", service_bus.endpoint)
+    pulumi.export("redisHost", redis.host_name)
+    pulumi.export("redisSslPort", redis.ssl_port)
+    pulumi.export("redisPrimaryKey", redis.primary_key)
+    pulumi.export("workloadIdentityClientIds", pulumi.Output.all(
+        **{name: wi.client_id for name, wi in identities.items()}
+    ))
+    return AzurePlatform(vnet=vnet, aks=aks, acr=acr, redis=redis, service_bus=service_bus,
+                         key_vault=key_vault, workload_identities=identities)

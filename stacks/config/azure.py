@@ -1,0 +1,520 @@
+"""Config section ``twincloud:azure``: the Azure (warm-standby/DR) side of the platform.
+
+Optional: without it the stack builds AWS only. Every key is validated here, before any
+resource exists; rules that need the AWS side too (address-space overlap with the VPC) live
+in ``StackConfig`` (``stacks/config/root.py``) and use :func:`overlap_problems`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, SecretStr, ValidationInfo, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
+
+from components.azure.vnet_plan import AZURE_RESERVED_IPS, SENSITIVE_PORTS, plan_vnet
+from components.versions import AKS_KUBERNETES_VERSIONS
+from stacks.config.base import Model, is_prod, parse_cidr
+
+AZURE_LOCATION = re.compile(r"^[a-z]+[a-z0-9]*$")
+POOL_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
+VM_SIZE = re.compile(r"^Standard_[A-Za-z0-9_]+$")
+TAINT = re.compile(r"^[A-Za-z0-9][-A-Za-z0-9_./]*(=[-A-Za-z0-9_.]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$")
+GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+ENTITY_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,49}$")
+ISO_DURATION = re.compile(r"^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
+SECRET_NAME = re.compile(r"^[0-9a-zA-Z-]{1,127}$")
+# What the offline plan sees for a value set with `pulumi config set --secret --path`
+# (it cannot decrypt it); under `pulumi up` the value arrives decrypted.
+OFFLINE_SECRET = "offline-placeholder-secret"
+
+
+def problems_error(problems: list[tuple[tuple[str | int, ...], str, Any]]) -> ValidationError:
+    """Several problems at once, each with its own key path (relative to the model raising it)."""
+    return ValidationError.from_exception_data("config", [
+        InitErrorDetails(type=PydanticCustomError("config", "{msg}", {"msg": msg}), loc=loc,
+                         input=value if isinstance(value, (str, int, bool)) else None)
+        for loc, msg, value in problems
+    ])
+
+
+def _zone(v: Any) -> Any:
+    return str(v) if isinstance(v, int) else v
+
+
+def _secret(v: Any) -> Any:
+    if isinstance(v, dict) and set(v) == {"secure"}:
+        return OFFLINE_SECRET
+    return v
+
+
+Zone = Annotated[Literal["1", "2", "3"], BeforeValidator(_zone)]
+SecretValue = Annotated[SecretStr, BeforeValidator(_secret)]
+
+
+def _overlap(a: str, b: str) -> bool:
+    return ipaddress.ip_network(a).overlaps(ipaddress.ip_network(b))
+
+
+# -- network ------------------------------------------------------------------------------
+
+class AzureVnetConfig(Model):
+    """``twincloud:azure.vnet``."""
+
+    address_space: str = Field(description="VNet IPv4 CIDR, /16 to /24; must not overlap the AWS VPC")
+    ingress_ports: list[int] = [443]
+
+    @field_validator("address_space")
+    @classmethod
+    def _space(cls, v: str) -> str:
+        net = parse_cidr(v, what="address space")
+        if not 16 <= net.prefixlen <= 24:
+            raise ValueError(f"VNet address space must be between /16 and /24, got /{net.prefixlen}")
+        if not net.is_private:
+            raise ValueError("VNet address space must be a private range (RFC 1918, e.g. 10.30.0.0/16)")
+        return v
+
+    @field_validator("ingress_ports")
+    @classmethod
+    def _ports(cls, v: list[int]) -> list[int]:
+        bad = [p for p in v if not 1 <= p <= 65535]
+        if bad:
+            raise ValueError(f"ports must be 1-65535: {bad}")
+        sensitive = [p for p in v if p in SENSITIVE_PORTS]
+        if sensitive:
+            raise ValueError(f"ports {sensitive} ({', '.join(SENSITIVE_PORTS[p] for p in sensitive)}) must never be "
+                             "open to the internet; use a bastion or VPN")
+        return sorted(set(v))
+
+
+# -- AKS ------------------------------------------------------------------------------------
+
+class AksNodePoolConfig(Model):
+    """One entry of ``twincloud:azure.aks.nodePools``."""
+
+    name: str
+    mode: Literal["System", "User"] = "User"
+    vm_size: str
+    min_count: Annotated[int, Field(ge=0, le=1000)]
+    max_count: Annotated[int, Field(ge=1, le=1000)]
+    max_pods: Annotated[int, Field(ge=10, le=250)] = 110
+    os_disk_size_gb: Annotated[int, Field(ge=30, le=2048)] = 128
+    os_sku: Literal["AzureLinux", "Ubuntu"] = "AzureLinux"
+    labels: dict[str, str] = {}
+    taints: list[str] = []
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not POOL_NAME.match(v):
+            raise ValueError("AKS node pool names are 1-12 lower-case letters and digits, starting with a letter")
+        return v
+
+    @field_validator("vm_size")
+    @classmethod
+    def _size(cls, v: str) -> str:
+        if not VM_SIZE.match(v):
+            raise ValueError("not an Azure VM size; use names like 'Standard_D4s_v5'")
+        return v
+
+    @field_validator("taints")
+    @classmethod
+    def _taints(cls, v: list[str]) -> list[str]:
+        bad = [t for t in v if not TAINT.match(t)]
+        if bad:
+            raise ValueError(f"taints must look like 'key=value:NoSchedule' (or PreferNoSchedule/NoExecute): {bad}")
+        return v
+
+    @model_validator(mode="after")
+    def _counts(self) -> AksNodePoolConfig:
+        problems = []
+        if self.min_count > self.max_count:
+            problems.append((("minCount",), f"minCount ({self.min_count}) must not exceed maxCount ({self.max_count})",
+                             self.min_count))
+        if self.mode == "System" and self.min_count < 1:
+            problems.append((("minCount",), "a System pool needs at least one node", self.min_count))
+        if problems:
+            raise problems_error(problems)
+        return self
+
+
+class AksConfig(Model):
+    """``twincloud:azure.aks``: the AKS cluster."""
+
+    version: str
+    identity: Literal["userAssigned", "systemAssigned"] = "userAssigned"
+    network_plugin_mode: Literal["overlay", "vnet"] = "overlay"
+    network_policy: Literal["azure", "calico", "cilium"] = "cilium"
+    pod_cidr: str = "192.168.0.0/16"
+    service_cidr: str = "172.21.0.0/16"
+    private_cluster: bool = False
+    api_server_authorized_ip_ranges: list[str] = []
+    sku_tier: Literal["Free", "Standard", "Premium"] = "Standard"
+    admin_group_object_ids: list[str] = []
+    deployer_principal_type: Literal["ServicePrincipal", "User"] = "ServicePrincipal"
+    kubelogin_mode: Literal["azurecli", "workloadidentity", "spn", "msi"] = "azurecli"
+    node_pools: Annotated[list[AksNodePoolConfig], Field(min_length=1)]
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, v: str) -> str:
+        if v not in AKS_KUBERNETES_VERSIONS:
+            raise ValueError(f"Kubernetes version {v!r} is not pinned for AKS; allowed: "
+                             f"{', '.join(AKS_KUBERNETES_VERSIONS)} (components/versions.py); give the minor only, "
+                             "AKS applies its patches")
+        return v
+
+    @field_validator("pod_cidr")
+    @classmethod
+    def _pods(cls, v: str) -> str:
+        net = parse_cidr(v, what="pod CIDR")
+        if not 8 <= net.prefixlen <= 22 or not net.is_private:
+            raise ValueError("the overlay pod CIDR must be a private /8 to /22 range")
+        return v
+
+    @field_validator("service_cidr")
+    @classmethod
+    def _services(cls, v: str) -> str:
+        net = parse_cidr(v, what="service CIDR")
+        if not 12 <= net.prefixlen <= 24 or not net.is_private:
+            raise ValueError("the AKS service CIDR must be a private /12 to /24 range")
+        return v
+
+    @field_validator("api_server_authorized_ip_ranges")
+    @classmethod
+    def _ranges(cls, v: list[str]) -> list[str]:
+        for c in v:
+            net = parse_cidr(c, what="authorized IP range")
+            if net.prefixlen == 0:
+                raise ValueError("0.0.0.0/0 would open the Kubernetes API to the internet; list your office/VPN "
+                                 "egress CIDRs or set privateCluster: true")
+        return v
+
+    @field_validator("admin_group_object_ids")
+    @classmethod
+    def _groups(cls, v: list[str]) -> list[str]:
+        bad = [g for g in v if not GUID.match(g)]
+        if bad:
+            raise ValueError(f"Entra group object ids are GUIDs: {bad}")
+        return v
+
+    @field_validator("sku_tier")
+    @classmethod
+    def _tier(cls, v: str, info: ValidationInfo) -> str:
+        if is_prod(info) and v == "Free":
+            raise ValueError("prod needs skuTier Standard or Premium: the Free tier has no API server uptime SLA")
+        return v
+
+    @model_validator(mode="after")
+    def _cluster(self, info: ValidationInfo) -> AksConfig:
+        problems: list[tuple[tuple[str | int, ...], str, Any]] = []
+        if not self.private_cluster and not self.api_server_authorized_ip_ranges:
+            problems.append((("apiServerAuthorizedIpRanges",),
+                             "the API server would be open to the internet; list the CIDRs allowed to reach it, "
+                             "or set privateCluster: true", None))
+        if self.private_cluster and self.api_server_authorized_ip_ranges:
+            problems.append((("apiServerAuthorizedIpRanges",),
+                             "a private cluster has no public API server; remove apiServerAuthorizedIpRanges", None))
+        if self.network_policy == "cilium" and self.network_plugin_mode != "overlay":
+            problems.append((("networkPolicy",), "cilium needs networkPluginMode 'overlay'; use calico or azure "
+                             "with 'vnet'", self.network_policy))
+        if self.network_plugin_mode == "overlay" and _overlap(self.pod_cidr, self.service_cidr):
+            problems.append((("podCidr",), f"overlaps serviceCidr {self.service_cidr}", self.pod_cidr))
+        names = [p.name for p in self.node_pools]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            problems.append((("nodePools",), f"duplicate node pool names {dupes}", None))
+        system = [p for p in self.node_pools if p.mode == "System"]
+        if not system:
+            problems.append((("nodePools",), "at least one pool needs mode: System (it runs CoreDNS, metrics "
+                             "and the CSI drivers)", None))
+        if is_prod(info):
+            for i, p in enumerate(self.node_pools):
+                if p.mode == "System" and p.min_count < 2:
+                    problems.append((("nodePools", i, "minCount"),
+                                     "prod System pools need minCount >= 2 so one node can fail", p.min_count))
+        if problems:
+            raise problems_error(problems)
+        return self
+
+
+# -- registry, cache, messaging, secrets --------------------------------------------------------
+
+class AcrConfig(Model):
+    """``twincloud:azure.acr``."""
+
+    sku: Literal["Basic", "Standard", "Premium"] = "Premium"
+    public_network_access: bool = True
+
+    @field_validator("sku")
+    @classmethod
+    def _sku(cls, v: str, info: ValidationInfo) -> str:
+        if is_prod(info) and v != "Premium":
+            raise ValueError("prod needs the Premium registry SKU (zone redundancy); Basic/Standard are for dev")
+        return v
+
+
+class AzureRedisConfig(Model):
+    """``twincloud:azure.redis``: Azure Cache for Redis."""
+
+    sku: Literal["Basic", "Standard", "Premium"] = "Standard"
+    capacity: Annotated[int, Field(ge=0, le=6)] = 1
+    public_network_access: bool = True
+
+    @field_validator("sku")
+    @classmethod
+    def _sku(cls, v: str, info: ValidationInfo) -> str:
+        if is_prod(info) and v == "Basic":
+            raise ValueError("prod needs Standard or Premium Redis: Basic has no replica and no SLA")
+        return v
+
+    @model_validator(mode="after")
+    def _capacity(self) -> AzureRedisConfig:
+        if self.sku == "Premium" and not 1 <= self.capacity <= 5:
+            raise problems_error([(("capacity",), "Premium capacity is 1-5 (P1-P5)", self.capacity)])
+        return self
+
+
+def _entity_name(v: str) -> str:
+    if not ENTITY_NAME.match(v):
+        raise ValueError("Service Bus entity names here are 1-50 lower-case letters, digits, '.', '_' or '-'")
+    return v
+
+
+def _duration(v: str) -> str:
+    if not ISO_DURATION.match(v):
+        raise ValueError("use an ISO 8601 duration such as PT1M or P14D")
+    return v
+
+
+class _DeliveryConfig(Model):
+    """What queues and topic subscriptions share: delivery, locking, expiry, receivers."""
+
+    name: str
+    max_delivery_count: Annotated[int, Field(ge=1, le=2000)] = 10
+    lock_duration: str = "PT1M"
+    default_message_time_to_live: str = "P14D"
+    receivers: list[str] = []
+
+    _check_name = field_validator("name")(_entity_name)
+    _check_durations = field_validator("lock_duration", "default_message_time_to_live")(_duration)
+
+
+class QueueConfig(_DeliveryConfig):
+    """One entry of ``twincloud:azure.serviceBus.queues``."""
+
+    senders: list[str] = []
+
+
+class SubscriptionConfig(_DeliveryConfig):
+    """One entry of a topic's ``subscriptions``."""
+
+
+class TopicConfig(Model):
+    """One entry of ``twincloud:azure.serviceBus.topics``."""
+
+    name: str
+    senders: list[str] = []
+    default_message_time_to_live: str = "P14D"
+    subscriptions: list[SubscriptionConfig] = []
+
+    _check_name = field_validator("name")(_entity_name)
+    _check_ttl = field_validator("default_message_time_to_live")(_duration)
+
+
+class ServiceBusConfig(Model):
+    """``twincloud:azure.serviceBus``."""
+
+    sku: Literal["Basic", "Standard", "Premium"] = "Standard"
+    local_auth: bool = False
+    queues: list[QueueConfig] = []
+    topics: list[TopicConfig] = []
+
+    @field_validator("local_auth")
+    @classmethod
+    def _local(cls, v: bool, info: ValidationInfo) -> bool:
+        if is_prod(info) and v:
+            raise ValueError("prod must keep SAS (local) auth disabled; give workloads a workload identity "
+                             "and list it under senders/receivers")
+        return v
+
+    @model_validator(mode="after")
+    def _entities(self) -> ServiceBusConfig:
+        problems: list[tuple[tuple[str | int, ...], str, Any]] = []
+        if self.topics and self.sku == "Basic":
+            problems.append((("sku",), "topics need a Standard or Premium namespace", self.sku))
+        names = [q.name for q in self.queues] + [t.name for t in self.topics]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            problems.append((("queues",), f"queue and topic names share one namespace; duplicates {dupes}", None))
+        for i, t in enumerate(self.topics):
+            subs = [s.name for s in t.subscriptions]
+            dup_subs = sorted({n for n in subs if subs.count(n) > 1})
+            if dup_subs:
+                problems.append((("topics", i, "subscriptions"), f"duplicate subscription names {dup_subs}", None))
+        if problems:
+            raise problems_error(problems)
+        return self
+
+    def principal_refs(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every identity name referenced, with its key path (relative to this section)."""
+        refs = []
+        for i, q in enumerate(self.queues):
+            refs += [(("queues", i, "senders"), s) for s in q.senders]
+            refs += [(("queues", i, "receivers"), r) for r in q.receivers]
+        for i, t in enumerate(self.topics):
+            refs += [(("topics", i, "senders"), s) for s in t.senders]
+            for j, s in enumerate(t.subscriptions):
+                refs += [(("topics", i, "subscriptions", j, "receivers"), r) for r in s.receivers]
+        return refs
+
+
+class GeneratedSecretConfig(Model):
+    name: str
+    length: Annotated[int, Field(ge=16, le=256)] = 32
+    special: bool = False
+
+
+class KeyVaultConfig(Model):
+    """``twincloud:azure.keyVault``."""
+
+    sku: Literal["standard", "premium"] = "standard"
+    soft_delete_retention_days: Annotated[int, Field(ge=7, le=90)] = 90
+    purge_protection: bool = True
+    secrets: dict[str, SecretValue] = {}
+    generated_secrets: list[GeneratedSecretConfig] = []
+    readers: list[str] = []
+
+    @field_validator("purge_protection")
+    @classmethod
+    def _purge(cls, v: bool, info: ValidationInfo) -> bool:
+        if is_prod(info) and not v:
+            raise ValueError("prod must keep purge protection on: deleted secrets must stay recoverable")
+        return v
+
+    @model_validator(mode="after")
+    def _names(self) -> KeyVaultConfig:
+        problems: list[tuple[tuple[str | int, ...], str, Any]] = []
+        for name in self.secrets:
+            if not SECRET_NAME.match(name):
+                problems.append((("secrets", name), "secret names are 1-127 letters, digits and '-'", name))
+        for i, g in enumerate(self.generated_secrets):
+            if not SECRET_NAME.match(g.name):
+                problems.append((("generatedSecrets", i, "name"), "secret names are 1-127 letters, digits and '-'",
+                                 g.name))
+            if g.name in self.secrets:
+                problems.append((("generatedSecrets", i, "name"), "also given under secrets; keep one", g.name))
+        if problems:
+            raise problems_error(problems)
+        return self
+
+
+class WorkloadIdentityConfig(Model):
+    """One entry of ``twincloud:azure.workloadIdentities``."""
+
+    name: str
+    namespace: str
+    service_account: str
+
+    @field_validator("name", "namespace", "service_account")
+    @classmethod
+    def _k8s(cls, v: str) -> str:
+        if not K8S_NAME.match(v) or len(v) > 63:
+            raise ValueError("use a Kubernetes name: lower-case letters, digits and '-', at most 63 characters")
+        return v
+
+
+# -- the section ------------------------------------------------------------------------------
+
+class AzureConfig(Model):
+    """``twincloud:azure``: the whole Azure side. ``location`` is an Azure region name."""
+
+    location: str
+    resource_group: str | None = None
+    zones: list[Zone] = []
+    vnet: AzureVnetConfig
+    aks: AksConfig
+    acr: AcrConfig = Field(default_factory=dict)  # type: ignore[arg-type]
+    redis: AzureRedisConfig = Field(default_factory=dict)  # type: ignore[arg-type]
+    service_bus: ServiceBusConfig = Field(default_factory=dict)  # type: ignore[arg-type]
+    key_vault: KeyVaultConfig = Field(default_factory=dict)  # type: ignore[arg-type]
+    workload_identities: list[WorkloadIdentityConfig] = []
+
+    @field_validator("location")
+    @classmethod
+    def _location(cls, v: str) -> str:
+        if not AZURE_LOCATION.match(v):
+            raise ValueError("not an Azure location name; use the programmatic name, e.g. westeurope or northeurope")
+        return v
+
+    @field_validator("resource_group")
+    @classmethod
+    def _group(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^[-\w._()]{1,89}[-\w_()]$", v):
+            raise ValueError("resource group names are 1-90 letters, digits, '-', '_', '.', '(' or ')', "
+                             "not ending in '.'")
+        return v
+
+    @field_validator("zones")
+    @classmethod
+    def _zones(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        if len(set(v)) != len(v):
+            raise ValueError("zones must be unique")
+        if is_prod(info) and len(v) < 2:
+            raise ValueError("prod spreads AKS nodes (and Premium Redis) over availability zones; "
+                             "set zones: [\"1\", \"2\", \"3\"]")
+        return sorted(v)
+
+    @model_validator(mode="after")
+    def _cross(self) -> AzureConfig:
+        problems: list[tuple[tuple[str | int, ...], str, Any]] = []
+        space = self.vnet.address_space
+        aks = self.aks
+        if aks.network_plugin_mode == "overlay" and _overlap(aks.pod_cidr, space):
+            problems.append((("aks", "podCidr"), f"overlaps vnet.addressSpace {space}", aks.pod_cidr))
+        if _overlap(aks.service_cidr, space):
+            problems.append((("aks", "serviceCidr"), f"overlaps vnet.addressSpace {space}", aks.service_cidr))
+        if aks.network_plugin_mode == "vnet":
+            layout = plan_vnet(space)
+            need = sum(p.max_count * (p.max_pods + 1) for p in aks.node_pools)
+            if need > layout.usable_aks_ips:
+                problems.append((("aks", "nodePools"),
+                                 f"with networkPluginMode 'vnet' every pod takes a node-subnet IP: the pools need up "
+                                 f"to {need} addresses but the AKS subnet {layout.aks} has "
+                                 f"{layout.usable_aks_ips} (Azure keeps {AZURE_RESERVED_IPS}); use 'overlay', "
+                                 "a larger addressSpace, or fewer maxPods/maxCount", None))
+        names = [w.name for w in self.workload_identities]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            problems.append((("workloadIdentities",), f"duplicate names {dupes}", None))
+        known = sorted(set(names))
+        for loc, ref in self.service_bus.principal_refs():
+            if ref not in known:
+                problems.append((("serviceBus", *loc), f"{ref!r} is not a workload identity; define it under "
+                                 f"azure.workloadIdentities (known: {known})", ref))
+        for i, ref in enumerate(self.key_vault.readers):
+            if ref not in known:
+                problems.append((("keyVault", "readers", i), f"{ref!r} is not a workload identity; define it under "
+                                 f"azure.workloadIdentities (known: {known})", ref))
+        if problems:
+            raise problems_error(problems)
+        return self
+
+
+def overlap_problems(azure: AzureConfig, aws_vpc_cidr: str) -> list[tuple[tuple[str | int, ...], str, Any]]:
+    """Azure ranges that collide with the AWS VPC (the clouds are peered over VPN), as problems."""
+    problems: list[tuple[tuple[str | int, ...], str, Any]] = []
+    fix = "pick a range outside it; the clouds are connected and routes must not collide"
+    if _overlap(azure.vnet.address_space, aws_vpc_cidr):
+        problems.append((("azure", "vnet", "addressSpace"), f"overlaps the AWS VPC (twincloud:vpc.cidr "
+                         f"{aws_vpc_cidr}); {fix}", azure.vnet.address_space))
+    if azure.aks.network_plugin_mode == "overlay" and _overlap(azure.aks.pod_cidr, aws_vpc_cidr):
+        problems.append((("azure", "aks", "podCidr"), f"overlaps the AWS VPC (twincloud:vpc.cidr {aws_vpc_cidr}); "
+                         f"{fix}", azure.aks.pod_cidr))
+    if _overlap(azure.aks.service_cidr, aws_vpc_cidr):
+        problems.append((("azure", "aks", "serviceCidr"), f"overlaps the AWS VPC (twincloud:vpc.cidr "
+                         f"{aws_vpc_cidr}); {fix}", azure.aks.service_cidr))
+    return problems
