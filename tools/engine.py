@@ -224,7 +224,7 @@ def _wire_config(config: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
 
 # -- running under mocks ---------------------------------------------------------------
 
-def _recording_monitor(mocks):
+def _recording_monitor(mocks, sink: list[str] | None = None):
     from pulumi.runtime.mocks import MockMonitor
 
     class RecordingMonitor(MockMonitor):
@@ -238,6 +238,8 @@ def _recording_monitor(mocks):
             if request.type != "pulumi:pulumi:Stack":
                 with self._req_lock:
                     self.requests.append((response.urn, request))
+                    if sink is not None:
+                        sink.append(response.urn)
             return response
 
     return RecordingMonitor(mocks)
@@ -270,8 +272,13 @@ def run_under_mocks(
     *,
     stack: str,
     config: Mapping[str, Any],
+    registered: list[str] | None = None,
 ) -> tuple[list[PlannedResource], dict[str, Any]]:
-    """Run ``program`` with ``config`` under the mock engine. Returns resources and exports."""
+    """Run ``program`` with ``config`` under the mock engine. Returns resources and exports.
+
+    ``registered``, when given, receives the URN of every resource registered, even when the
+    program fails (used to prove that bad config registers nothing).
+    """
     import pulumi
     from pulumi.runtime import settings as rt_settings
     from pulumi.runtime.stack import run_pulumi_func
@@ -291,7 +298,7 @@ def run_under_mocks(
         try:
             rt_settings.ROOT.set(None)
             pulumi.runtime.set_all_config(wire, secret_keys)
-            monitor = _recording_monitor(mocks)
+            monitor = _recording_monitor(mocks, registered)
             pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
             rt_settings.SETTINGS.rpc_manager.clear()
             rt_settings.SETTINGS.outputs.clear()
