@@ -152,3 +152,14 @@ def test_component_alone_registers_under_its_parent():
         if r is not component:
             assert r.parent == component.urn, r.name
     assert len(of_type(resources, NODEGROUP)) == 1
+
+
+def test_cluster_role_may_use_only_its_secrets_key(dev_plan):
+    key = dev_plan.one("aws:kms/key:Key", "twincloud-dev-eks-secrets")
+    policy = dev_plan.one("aws:iam/rolePolicy:RolePolicy", "twincloud-dev-eks-cluster-kms")
+    doc = policy_json(policy.inputs["policy"])
+    (statement,) = doc["Statement"]
+    assert statement["Resource"].startswith("arn:aws:kms:eu-west-1:123456789012:key/")
+    assert set(statement["Action"]) == {"kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"}
+    assert policy.urn in dev_plan.one(CLUSTER).dependencies
+    assert key.custom
