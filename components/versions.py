@@ -40,20 +40,30 @@ class ImagePin:
 # Pinned so that a cluster rebuild (or a DR rebuild in another region) installs exactly
 # what was tested, not whatever is default that day.
 EKS_ADDONS: dict[str, dict[str, str]] = {
-    "1.32": {
-        "vpc-cni": "v1.19.5-eksbuild.1",
-        "coredns": "v1.11.4-eksbuild.14",
-        "kube-proxy": "v1.32.3-eksbuild.7",
-        "eks-pod-identity-agent": "v1.3.7-eksbuild.2",
-    },
+    # 1.33: in extended (paid) support since 2026-07-29; kept so existing clusters can be planned.
     "1.33": {
-        "vpc-cni": "v1.19.5-eksbuild.1",
-        "coredns": "v1.12.1-eksbuild.2",
-        "kube-proxy": "v1.33.0-eksbuild.2",
-        "eks-pod-identity-agent": "v1.3.7-eksbuild.2",
+        "vpc-cni": "v1.20.1-eksbuild.3",
+        "coredns": "v1.13.2-eksbuild.4",
+        "kube-proxy": "v1.33.10-eksbuild.13",
+        "eks-pod-identity-agent": "v1.3.9-eksbuild.1",
+    },
+    # 1.35: standard support until 2027-03; the shipped stacks use it.
+    "1.35": {
+        "vpc-cni": "v1.20.1-eksbuild.3",
+        "coredns": "v1.14.2-eksbuild.4",
+        "kube-proxy": "v1.35.3-eksbuild.13",
+        "eks-pod-identity-agent": "v1.3.9-eksbuild.1",
     },
 }
-EKS_ADDONS_VERIFIED = "docs.aws.amazon.com/eks/latest/userguide (managing-vpc-cni, managing-coredns, managing-kube-proxy, pod-id-agent-setup)"
+EKS_ADDONS_VERIFIED = {
+    "vpc-cni": "awsdocs/amazon-eks-user-guide latest/ug/networking/managing-vpc-cni.adoc @057948d9 "
+               "(v1.20.x supports 1.25 and later)",
+    "coredns": "docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html (per-version table)",
+    "kube-proxy": "docs.aws.amazon.com/eks/latest/userguide/managing-kube-proxy.html (per-version table)",
+    "eks-pod-identity-agent": "aws/eks-hybrid#763 (v1.3.9-eksbuild.1, describe-addon-configuration); "
+                              "AWS publishes no per-version table: confirm with "
+                              "`aws eks describe-addon-versions --addon-name eks-pod-identity-agent`",
+}
 
 # Helm charts and images (filled by the monitoring stack; see README "Pinned versions").
 CHARTS: dict[str, ChartPin] = {}

@@ -204,16 +204,51 @@ def load_stack_config(stack: str, overrides: Iterable[str] = (), root: Path = RO
     return config
 
 
+OFFLINE_SECRET = "offline-placeholder-secret"
+
+
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"}
+
+
+def _strip_secure(value: Any) -> tuple[Any, bool]:
+    """Replace ``{secure: ...}`` (top-level or nested, as ``pulumi config set --path --secret``
+    writes them) with a placeholder: encrypted values cannot be decrypted offline, and the
+    placeholder keeps the program's code path. Returns (value, contained_a_secret)."""
+    if _is_secure(value):
+        return OFFLINE_SECRET, True
+    if isinstance(value, dict):
+        found = False
+        out = {}
+        for k, v in value.items():
+            out[k], f = _strip_secure(v)
+            found = found or f
+        return out, found
+    if isinstance(value, list):
+        items = [_strip_secure(v) for v in value]
+        return [v for v, _ in items], any(f for _, f in items)
+    return value, False
+
+
+def _mask_offline_secrets(value: Any) -> Any:
+    if value == OFFLINE_SECRET:
+        return Secret(value)
+    if isinstance(value, dict):
+        return {k: _mask_offline_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_offline_secrets(v) for v in value]
+    return value
+
+
 def _wire_config(config: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
-    """Config as the language host passes it: strings, structured values as JSON."""
+    """Config as the language host passes it: strings, structured values as JSON;
+    keys holding encrypted values are listed as secret keys."""
     wire, secret_keys = {}, []
     for key, value in config.items():
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            # Encrypted values cannot be decrypted offline; a placeholder keeps the
-            # program's code path (and the value stays a secret).
-            wire[key] = "offline-placeholder-secret"
+        value, secret = _strip_secure(value)
+        if secret:
             secret_keys.append(key)
-        elif isinstance(value, str):
+        if isinstance(value, str):
             wire[key] = value
         elif isinstance(value, bool):
             wire[key] = "true" if value else "false"
@@ -224,7 +259,7 @@ def _wire_config(config: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
 
 # -- running under mocks ---------------------------------------------------------------
 
-def _recording_monitor(mocks):
+def _recording_monitor(mocks, sink: list[str] | None = None):
     from pulumi.runtime.mocks import MockMonitor
 
     class RecordingMonitor(MockMonitor):
@@ -238,6 +273,8 @@ def _recording_monitor(mocks):
             if request.type != "pulumi:pulumi:Stack":
                 with self._req_lock:
                     self.requests.append((response.urn, request))
+                    if sink is not None:
+                        sink.append(response.urn)
             return response
 
     return RecordingMonitor(mocks)
@@ -270,8 +307,13 @@ def run_under_mocks(
     *,
     stack: str,
     config: Mapping[str, Any],
+    registered: list[str] | None = None,
 ) -> tuple[list[PlannedResource], dict[str, Any]]:
-    """Run ``program`` with ``config`` under the mock engine. Returns resources and exports."""
+    """Run ``program`` with ``config`` under the mock engine. Returns resources and exports.
+
+    ``registered``, when given, receives the URN of every resource registered, even when the
+    program fails (used to prove that bad config registers nothing).
+    """
     import pulumi
     from pulumi.runtime import settings as rt_settings
     from pulumi.runtime.stack import run_pulumi_func
@@ -291,7 +333,7 @@ def run_under_mocks(
         try:
             rt_settings.ROOT.set(None)
             pulumi.runtime.set_all_config(wire, secret_keys)
-            monitor = _recording_monitor(mocks)
+            monitor = _recording_monitor(mocks, registered)
             pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
             rt_settings.SETTINGS.rpc_manager.clear()
             rt_settings.SETTINGS.outputs.clear()
@@ -343,8 +385,8 @@ def plan_stack(stack: str, overrides: Iterable[str] = (), *, policies: bool = Tr
         resources, outputs = run_under_mocks(run_stack_program, stack=stack, config=config)
     except ConfigError as e:
         raise PlanError(str(e)) from None
-    plan = Plan(stack=stack, config=effective.model_dump(mode="json", by_alias=True), resources=resources,
-                outputs=outputs)
+    plan = Plan(stack=stack, config=_mask_offline_secrets(effective.model_dump(mode="json", by_alias=True)),
+                resources=resources, outputs=outputs)
     if policies:
         plan.violations = evaluate_policies(plan)
     return plan

@@ -134,6 +134,21 @@ class EksCluster(pulumi.ComponentResource):
             deletion_window_in_days=30,
             opts=child,
         )
+        # The control plane encrypts/decrypts secrets through the cluster role: it needs the
+        # key (AmazonEKSClusterPolicy grants no KMS access), scoped to this key only.
+        key_access = aws.iam.RolePolicy(
+            child_name(name, "cluster-kms"),
+            role=cluster_role.id,
+            policy=self.secrets_key.arn.apply(lambda arn: json.dumps({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+                    "Resource": arn,
+                }],
+            })),
+            opts=child,
+        )
         log_group = aws.cloudwatch.LogGroup(
             child_name(name, "control-plane"),
             name=f"/aws/eks/{args.cluster_name}/cluster",
@@ -166,7 +181,7 @@ class EksCluster(pulumi.ComponentResource):
             bootstrap_self_managed_addons=False,
             deletion_protection=args.deletion_protection,
             upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type="STANDARD"),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[cluster_policy, log_group]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[cluster_policy, key_access, log_group]),
         )
         cluster_name = self.cluster.name
 

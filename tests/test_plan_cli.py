@@ -1,0 +1,57 @@
+"""The offline plan as a user runs it: ``python -m tools.plan``."""
+
+import json
+import subprocess
+import sys
+
+from tools.engine import ROOT
+
+
+def run_plan(*args):
+    return subprocess.run([sys.executable, "-m", "tools.plan", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_json_plan_has_the_documented_shape():
+    result = run_plan("--stack", "dev", "--json", "--set", "aws:region=us-west-2")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["stack"] == "dev"
+    assert doc["config"]["aws:region"] == "us-west-2"
+    assert doc["config"]["vpc"]["natStrategy"] == "single"
+    assert isinstance(doc["violations"], list)
+    assert doc["resources"]
+    for r in doc["resources"]:
+        assert set(r) == {"urn", "type", "name", "parent", "protect", "inputs"}
+        assert r["urn"].startswith("urn:pulumi:dev::twincloud::")
+    cluster = next(r for r in doc["resources"] if r["type"] == "aws:eks/cluster:Cluster")
+    # camelCase property names, as the engine and the policy pack see them
+    assert "vpcConfig" in cluster["inputs"] and "enabledClusterLogTypes" in cluster["inputs"]
+    assert cluster["parent"].endswith("twincloud:aws:EksCluster::twincloud-dev-eks")
+    assert doc["outputs"]["kubeconfig"] == "[secret]"
+    subnet_azs = {r["inputs"]["availabilityZone"] for r in doc["resources"] if r["type"] == "aws:ec2/subnet:Subnet"}
+    assert subnet_azs == {"us-west-2a", "us-west-2b"}
+
+
+def test_tree_view_lists_components_and_their_children():
+    result = run_plan("--stack", "prod")
+    assert result.returncode == 0, result.stderr
+    assert "+ twincloud:aws:Vpc  twincloud-prod-net" in result.stdout
+    assert "  + aws:ec2/natGateway:NatGateway  twincloud-prod-net-nat-2" in result.stdout
+    assert "kubeconfig: \"[secret]\"" in result.stdout
+
+
+def test_bad_config_exits_non_zero_with_the_schema_message_and_no_traceback():
+    result = run_plan("--stack", "dev", "--set", "twincloud:vpc.natStrategy=triple",
+                      "--set", "twincloud:vpc.azCount=1")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "invalid stack config (2 problems)" in result.stderr
+    assert "twincloud:vpc.natStrategy" in result.stderr and "twincloud:vpc.azCount" in result.stderr
+    assert result.stdout == ""
+
+
+def test_unknown_stack_is_a_clear_error():
+    result = run_plan("--stack", "nope")
+    assert result.returncode == 2
+    assert "unknown stack 'nope'" in result.stderr and "dev, prod" in result.stderr
