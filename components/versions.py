@@ -71,5 +71,7 @@ IMAGES: dict[str, ImagePin] = {}
 
 # AKS Kubernetes minor versions the Azure platform is tested with. Clusters pin the minor;
 # AKS's ``patch`` upgrade channel keeps them on the latest patch of it (``az aks get-versions``).
-AKS_KUBERNETES_VERSIONS: tuple[str, ...] = ("1.32", "1.33")
-AKS_VERSIONS_VERIFIED = "learn.microsoft.com/azure/aks/supported-kubernetes-versions (AKS Kubernetes release calendar)"
+# AKS calendar: 1.35 GA Mar 2026, end of life Mar 2027; 1.36 GA Jun 2026, end of life Jun 2027.
+AKS_KUBERNETES_VERSIONS: tuple[str, ...] = ("1.35", "1.36")
+AKS_VERSIONS_VERIFIED = ("MicrosoftDocs/azure-aks-docs articles/aks/supported-kubernetes-versions.md @fb060abe "
+                         "(AKS Kubernetes release calendar)")

@@ -125,8 +125,8 @@ class AksCluster(pulumi.ComponentResource):
     provider: k8s.Provider
 
     def __init__(self, name: str, args: AksClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        validate_args(args)  # before registering anything
         super().__init__("twincloud:azure:AksCluster", name, None, opts)
-        validate_args(args)
         child = pulumi.ResourceOptions(parent=self)
         client = authorization.get_client_config_output()
         network_contributor = roles.subscription_role(roles.NETWORK_CONTRIBUTOR)

@@ -93,8 +93,8 @@ class KeyVault(pulumi.ComponentResource):
     secret_ids: dict[str, pulumi.Output[str]]
 
     def __init__(self, name: str, args: KeyVaultArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        validate_args(args)  # before registering anything
         super().__init__("twincloud:azure:KeyVault", name, None, opts)
-        validate_args(args)
         child = pulumi.ResourceOptions(parent=self)
         physical = args.vault_name or vault_name_for(pulumi.get_stack(), args.location)
         client = authorization.get_client_config_output()

@@ -62,8 +62,8 @@ class AzureRedisCache(pulumi.ComponentResource):
     cache_id: pulumi.Output[str]
 
     def __init__(self, name: str, args: AzureRedisCacheArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        family = validate_sku(args.sku, args.capacity)  # before registering anything
         super().__init__("twincloud:azure:AzureRedisCache", name, None, opts)
-        family = validate_sku(args.sku, args.capacity)
         premium = args.sku == "Premium"
         zones = list(args.zones) if premium else []
         physical = args.cache_name or global_name("redis", stack=pulumi.get_stack(), region=args.location)

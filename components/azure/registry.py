@@ -51,9 +51,9 @@ class ContainerRegistry(pulumi.ComponentResource):
     registry_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: ContainerRegistryArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("twincloud:azure:ContainerRegistry", name, None, opts)
         if args.sku not in SKUS:
             raise ValueError(f"sku must be one of {SKUS}")
+        super().__init__("twincloud:azure:ContainerRegistry", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         premium = args.sku == "Premium"
         physical = args.registry_name or registry_name_for(pulumi.get_stack(), args.location)

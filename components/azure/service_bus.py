@@ -98,8 +98,8 @@ class ServiceBus(pulumi.ComponentResource):
     endpoint: pulumi.Output[str]
 
     def __init__(self, name: str, args: ServiceBusArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        validate_args(args)  # before registering anything
         super().__init__("twincloud:azure:ServiceBus", name, None, opts)
-        validate_args(args)
         child = pulumi.ResourceOptions(parent=self)
         rg = args.resource_group_name
         premium = args.sku == "Premium"

@@ -73,10 +73,10 @@ class VNet(pulumi.ComponentResource):
     database_subnet_id: pulumi.Output[str]
 
     def __init__(self, name: str, args: VNetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        layout = plan_vnet(args.address_space)  # both raise on bad args, before any resource
+        rules = subnet_rules(layout, args.ingress_ports)
         super().__init__("twincloud:azure:VNet", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        layout = plan_vnet(args.address_space)
-        rules = subnet_rules(layout, args.ingress_ports)
 
         if args.resource_group_name:
             self.resource_group_name = pulumi.Output.from_input(args.resource_group_name)
