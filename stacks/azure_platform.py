@@ -12,6 +12,7 @@ import pulumi
 
 from components.azure.aks import AksCluster, AksClusterArgs, NodePoolSpec
 from components.azure.key_vault import GeneratedSecretSpec, KeyVault, KeyVaultArgs
+from components.azure.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
 from components.azure.redis import AzureRedisCache, AzureRedisCacheArgs
 from components.azure.registry import ContainerRegistry, ContainerRegistryArgs
 from components.azure.service_bus import QueueSpec, ServiceBus, ServiceBusArgs, SubscriptionSpec, TopicSpec
@@ -31,6 +32,7 @@ class AzurePlatform:
     service_bus: ServiceBus
     key_vault: KeyVault
     workload_identities: dict[str, WorkloadIdentity]
+    private_endpoints: dict[str, PrivateEndpoint]
 
 
 def build_azure(cfg: StackConfig, prefix: str) -> AzurePlatform:
@@ -111,6 +113,7 @@ def build_azure(cfg: StackConfig, prefix: str) -> AzurePlatform:
         location=location,
         sku=sb.sku,
         local_auth=sb.local_auth,
+        public_network_access=sb.public_network_access,
         principals=principals,
         queues=[
             QueueSpec(name=q.name, max_delivery_count=q.max_delivery_count, lock_duration=q.lock_duration,
@@ -131,6 +134,19 @@ def build_azure(cfg: StackConfig, prefix: str) -> AzurePlatform:
         ],
         protect=cfg.protect_stateful,
     ))
+    # Services closed to the public network are reached through the endpoint subnet.
+    private = {
+        "acr": (not az.acr.public_network_access, acr.registry_id, "registry"),
+        "redis": (not az.redis.public_network_access, redis.cache_id, "redisCache"),
+        "sb": (not sb.public_network_access, service_bus.namespace_id, "namespace"),
+    }
+    endpoints = {
+        label: PrivateEndpoint(f"{prefix}-{label}-pe", PrivateEndpointArgs(
+            resource_group_name=rg, location=location, subnet_id=vnet.endpoints_subnet_id, vnet_id=vnet.vnet_id,
+            target_id=target, group_id=group,
+        ))
+        for label, (closed, target, group) in private.items() if closed
+    }
     kv = az.key_vault
     key_vault = KeyVault(f"{prefix}-kv", KeyVaultArgs(
         resource_group_name=rg,
@@ -164,4 +180,4 @@ def build_azure(cfg: StackConfig, prefix: str) -> AzurePlatform:
         **{name: wi.client_id for name, wi in identities.items()}
     ))
     return AzurePlatform(vnet=vnet, aks=aks, acr=acr, redis=redis, service_bus=service_bus,
-                         key_vault=key_vault, workload_identities=identities)
+                         key_vault=key_vault, workload_identities=identities, private_endpoints=endpoints)

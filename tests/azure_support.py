@@ -26,6 +26,10 @@ VAULT = "azure-native:keyvault:Vault"
 SECRET = "azure-native:keyvault:Secret"
 PASSWORD = "random:index/randomPassword:RandomPassword"
 K8S_PROVIDER = "pulumi:providers:kubernetes"
+PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint"
+DNS_ZONE = "azure-native:privatedns:PrivateZone"
+DNS_LINK = "azure-native:privatedns:VirtualNetworkLink"
+DNS_ZONE_GROUP = "azure-native:network:PrivateDnsZoneGroup"
 
 # One more prod plan with the other choices switched on, shared by every test that needs them.
 PROD_ALTERNATIVE = (
@@ -36,6 +40,7 @@ PROD_ALTERNATIVE = (
     "twincloud:azure.aks.networkPolicy=calico",
     "twincloud:azure.keyVault.secrets.stripe-api-key={secure: v1:AAAAencrypted}",
     "twincloud:azure.redis.sku=Standard",
+    "twincloud:azure.acr.publicNetworkAccess=false",
 )
 
 

@@ -31,8 +31,9 @@ def test_no_location_is_hard_coded(prod_plan):
     moved = alternative_plan()  # location northeurope
     text = json.dumps([jsonable(r.inputs) for r in moved.resources] + [r.urn for r in moved.resources])
     assert "westeurope" not in text and "northeurope" in text
-    assert {r.inputs["location"] for r in moved.resources if "location" in r.inputs and
-            r.type.startswith("azure-native:")} == {"northeurope"}
+    regional = [r for r in moved.resources if r.type.startswith("azure-native:") and "location" in r.inputs
+                and not r.type.startswith("azure-native:privatedns:")]  # private DNS zones are "global"
+    assert {r.inputs["location"] for r in regional} == {"northeurope"}
 
 
 # -- the AWS side ---------------------------------------------------------------------------------
@@ -112,12 +113,19 @@ def test_api_server_open_to_the_internet_is_an_error():
     (f"{A}.keyVault.softDeleteRetentionDays=120", "keyVault.softDeleteRetentionDays", "90"),
     (f"{A}.keyVault.generatedSecrets.0.name=bad_name", "keyVault.generatedSecrets[0].name", "letters, digits"),
     (f"{A}.workloadIdentities.0.namespace=Apps", "workloadIdentities[0].namespace", "Kubernetes name"),
+    (f"{A}.serviceBus.publicNetworkAccess=false", "serviceBus.publicNetworkAccess", "needs sku Premium"),
     (f"{A}.vnets={{}}", "vnets", "unknown key"),
 ])
 def test_bad_value_is_named_with_its_key(override, key, text):
     msg = one_problem("prod", override)
     assert msg.startswith(f"twincloud:azure.{key}:"), msg
     assert text in msg, msg
+
+
+def test_private_registry_needs_premium():
+    found = problems("prod", "twincloud:environment=dev", f"{A}.acr.sku=Standard", f"{A}.acr.publicNetworkAccess=false")
+    assert found == ["twincloud:azure.acr.publicNetworkAccess: a registry without public access is reached through a "
+                     "private endpoint, which needs sku Premium (got False)"]
 
 
 def test_topics_on_a_basic_namespace_are_an_error():

@@ -343,6 +343,12 @@ def _azure_arm_path(typ: str, state: dict, name: str, phys: str) -> tuple[str, s
         leaf = get("federatedIdentityCredentialResourceName")
         return (f"Microsoft.ManagedIdentity/userAssignedIdentities/{state.get('resourceName')}"
                 f"/federatedIdentityCredentials/{leaf}", leaf)
+    if typ == "azure-native:privatedns:PrivateZone":
+        leaf = get("privateZoneName")
+        return f"Microsoft.Network/privateDnsZones/{leaf}", leaf
+    if typ == "azure-native:network:PrivateEndpoint":
+        leaf = get("privateEndpointName")
+        return f"Microsoft.Network/privateEndpoints/{leaf}", leaf
     plain = {
         "azure-native:managedidentity:UserAssignedIdentity": "Microsoft.ManagedIdentity/userAssignedIdentities",
         "azure-native:containerregistry:Registry": "Microsoft.ContainerRegistry/registries",

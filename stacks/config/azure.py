@@ -247,6 +247,7 @@ class AcrConfig(Model):
     """``twincloud:azure.acr``."""
 
     sku: Literal["Basic", "Standard", "Premium"] = "Premium"
+    # true: CI outside the VNet can push; false: a private endpoint in the VNet, no public endpoint.
     public_network_access: bool = True
 
     @field_validator("sku")
@@ -256,13 +257,20 @@ class AcrConfig(Model):
             raise ValueError("prod needs the Premium registry SKU (zone redundancy); Basic/Standard are for dev")
         return v
 
+    @model_validator(mode="after")
+    def _private(self) -> AcrConfig:
+        if not self.public_network_access and self.sku != "Premium":
+            raise problems_error([(("publicNetworkAccess",), "a registry without public access is reached through "
+                                   "a private endpoint, which needs sku Premium", self.public_network_access)])
+        return self
+
 
 class AzureRedisConfig(Model):
     """``twincloud:azure.redis``: Azure Cache for Redis."""
 
     sku: Literal["Basic", "Standard", "Premium"] = "Standard"
     capacity: Annotated[int, Field(ge=0, le=6)] = 1
-    public_network_access: bool = True
+    public_network_access: bool = False  # false: reached through a private endpoint in the VNet
 
     @field_validator("sku")
     @classmethod
@@ -330,6 +338,8 @@ class ServiceBusConfig(Model):
 
     sku: Literal["Basic", "Standard", "Premium"] = "Standard"
     local_auth: bool = False
+    # Private endpoints need Premium; Standard is public but Entra-only (localAuth false).
+    public_network_access: bool = True
     queues: list[QueueConfig] = []
     topics: list[TopicConfig] = []
 
@@ -346,6 +356,9 @@ class ServiceBusConfig(Model):
         problems: list[tuple[tuple[str | int, ...], str, Any]] = []
         if self.topics and self.sku == "Basic":
             problems.append((("sku",), "topics need a Standard or Premium namespace", self.sku))
+        if not self.public_network_access and self.sku != "Premium":
+            problems.append((("publicNetworkAccess",), "a namespace without public access is reached through a "
+                             "private endpoint, which needs sku Premium", self.public_network_access))
         names = [q.name for q in self.queues] + [t.name for t in self.topics]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
