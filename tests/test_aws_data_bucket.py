@@ -273,3 +273,17 @@ def test_component_rejects_an_invalid_bucket_name():
 def test_association_uses_the_components_role(default_bucket):
     role = named(default_bucket, ROLE, "app-data-role")
     assert only(default_bucket, ASSOCIATION).inputs["roleArn"].split("/")[-1].startswith(role.name)
+
+
+def test_without_kubernetes_objects_no_provider_is_needed():
+    def build():
+        PodIdentityBucket("app-data", PodIdentityBucketArgs(
+            bucket_name=PHYSICAL, region="eu-west-1", cluster_name="unit-eks", namespace="apps",
+            service_account="app", create_service_account=False))
+    resources = run_component(build)
+    assert of_type(resources, SERVICE_ACCOUNT) == [] and len(of_type(resources, ASSOCIATION)) == 1
+
+
+def test_component_rejects_an_unknown_storage_class():
+    with pytest.raises(Exception, match="unknown storage classes"):
+        build_bucket(lifecycle_rules=[LifecycleRule(id="cold", transitions=[LifecycleTransition(30, "COLD")])])

@@ -38,6 +38,9 @@ KMS_ACTIONS: dict[Access, tuple[str, ...]] = {
     "read-write": ("kms:Decrypt", "kms:GenerateDataKey"),
 }
 
+# Storage classes a lifecycle rule may transition objects to.
+STORAGE_CLASSES = ("STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
+
 # S3 bucket naming rules (docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
 _BUCKET_CHARS = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
 RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")

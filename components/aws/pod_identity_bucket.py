@@ -32,6 +32,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from components.aws.bucket_documents import (
+    STORAGE_CLASSES,
     Access,
     bucket_access_policy,
     bucket_name_problems,
@@ -42,7 +43,6 @@ from components.aws.bucket_documents import (
 from components.naming import child_name
 
 Encryption = Literal["sse-kms", "sse-s3"]
-STORAGE_CLASSES = ("STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
 
 
 @dataclass
