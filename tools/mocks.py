@@ -14,6 +14,8 @@ from typing import Any
 
 import pulumi
 
+from components.naming import region_code
+
 ACCOUNT_ID = "123456789012"
 AZURE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000001"
 AZURE_TENANT = "00000000-0000-0000-0000-0000000000aa"
@@ -188,8 +190,8 @@ class CloudMocks(pulumi.runtime.Mocks):
             gid = state.get("replicationGroupId") or phys
             state.update(
                 arn=f"arn:{partition}:elasticache:{region}:{ACCOUNT_ID}:replicationgroup:{gid}",
-                primaryEndpointAddress=f"master.{gid}.{_h(gid, n=6)}.{region[:3]}{region.split('-')[-1]}.cache.amazonaws.com",
-                readerEndpointAddress=f"replica.{gid}.{_h(gid, n=6)}.{region[:3]}{region.split('-')[-1]}.cache.amazonaws.com",
+                primaryEndpointAddress=f"master.{gid}.{_h(gid, n=6)}.{region_code(region)}.cache.amazonaws.com",
+                readerEndpointAddress=f"replica.{gid}.{_h(gid, n=6)}.{region_code(region)}.cache.amazonaws.com",
                 port=state.get("port") or 6379,
             )
             rid = gid

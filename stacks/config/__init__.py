@@ -54,6 +54,7 @@ def load_config(raw: Mapping[str, Any] | None = None, *, stack: str | None = Non
             data[key] = value
     environment = data.get("environment") if data.get("environment") in ("dev", "prod") else "dev"
     try:
-        return StackConfig.model_validate(data, context={"environment": environment, "stack": stack})
+        return StackConfig.model_validate(data, context={"environment": environment, "stack": stack,
+                                                         "region": data.get("aws:region")})
     except ValidationError as e:
         raise ConfigError(format_errors(e)) from None

@@ -8,8 +8,9 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from stacks.config.aws import EcrConfig, EksConfig, VpcConfig
+from stacks.config.aws_data import Buckets, RedisConfig, check_redis_against_vpc
 from stacks.config.azure import AzureConfig, overlap_problems, problems_error
-from stacks.config.base import Model, parse_cidr
+from stacks.config.base import Model, is_prod, parse_cidr
 
 AWS_REGION = re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d$")
 RESERVED_TAGS = {"Environment", "Project", "ManagedBy"}
@@ -27,6 +28,8 @@ class StackConfig(Model):
     vpc: VpcConfig
     eks: EksConfig
     ecr: EcrConfig = EcrConfig()
+    redis: RedisConfig | None = None
+    buckets: Buckets = []
     azure: AzureConfig | None = None  # twincloud:azure; absent -> no Azure resources
 
     @field_validator("aws_region")
@@ -48,6 +51,14 @@ class StackConfig(Model):
         bad = [k for k in v if k.lower().startswith("aws:") or not 1 <= len(k) <= 128 or len(v[k]) > 256]
         if bad:
             raise ValueError(f"invalid tag keys {bad}: 1-128 characters, not starting with 'aws:'")
+        return v
+
+    @field_validator("redis")
+    @classmethod
+    def _redis_azs(cls, v: RedisConfig | None, info: ValidationInfo) -> RedisConfig | None:
+        vpc = info.data.get("vpc")
+        if v is not None and vpc is not None:
+            check_redis_against_vpc(v, vpc.az_count, is_prod(info))
         return v
 
     @property

@@ -1,0 +1,242 @@
+"""``RedisCache``: an ElastiCache (Redis OSS or Valkey) replication group for the cluster's
+workloads, e.g. the shared session store that multi-replica services need.
+
+Builds a subnet group over the VPC's database subnets, a security group of its own, a
+KMS key for at-rest encryption, an AUTH token generated with pulumi-random, the
+replication group (cluster mode disabled: one primary plus read replicas spread over the
+AZs) and, when asked, a Kubernetes Secret with the connection details, written through
+the EKS Kubernetes provider.
+
+Secure defaults, a sentence each:
+* only the EKS cluster security group (attached to every managed node) may reach port
+  6379, and no CIDR range is ever admitted;
+* traffic is TLS-only (transit encryption), and clients must present the AUTH token;
+* data and snapshots are encrypted at rest with a rotating customer-managed KMS key;
+* the AUTH token is random (40 characters from ElastiCache's allowed alphabet) and is a
+  Pulumi secret everywhere it appears: state, outputs and the Kubernetes Secret;
+* defaults are highly available: two or more nodes in different AZs, automatic failover
+  and Multi-AZ, so losing a node or an AZ does not lose every session;
+* snapshots are kept for a week, and a protected group takes a final snapshot before deletion;
+* the replication group and its key are protected from ``pulumi destroy`` unless told
+  otherwise (dev only).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+import pulumi_random as random
+
+from components.naming import child_name, short_hash
+
+PORT = 6379
+# ElastiCache AUTH tokens: 16-128 printable characters; the only special characters
+# allowed are these (docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html).
+AUTH_TOKEN_SPECIALS = "!&#$^<>-"
+AUTH_TOKEN_LENGTH = 40
+_GROUP_ID = re.compile(r"^(?!.*--)[a-z]([a-z0-9-]{0,38}[a-z0-9])?$")
+
+
+@dataclass
+class KubernetesSecretTarget:
+    """Where to write the connection details (``host``, ``readerHost``, ``port``, ``authToken``, ``url``)."""
+
+    namespace: pulumi.Input[str]
+    name: str
+    create_namespace: bool = False
+
+
+@dataclass
+class RedisCacheArgs:
+    """Arguments of :class:`RedisCache`."""
+
+    vpc_id: pulumi.Input[str]
+    subnet_ids: pulumi.Input[list[str]]  # the VPC's database subnets
+    client_security_group_id: pulumi.Input[str]  # the EKS cluster security group
+    availability_zones: list[str]
+    node_type: str
+    engine: str = "redis"  # or "valkey"
+    engine_version: str = "7.1"
+    num_cache_clusters: int = 2
+    automatic_failover: bool = True
+    multi_az: bool = True
+    snapshot_retention_days: int = 7
+    kubernetes_secret: KubernetesSecretTarget | None = None  # needs a kubernetes provider in opts.providers
+    protect: bool = True
+
+
+def replication_group_id(name: str) -> str:
+    """A valid replication group id from a logical name: at most 40 characters, starting
+    with a letter, lower-case letters, digits and single hyphens; long names keep a hash."""
+    rid = re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "-", name.lower())).strip("-")
+    if not rid or not rid[0].isalpha():
+        rid = f"r-{rid}".rstrip("-")
+    if len(rid) > 40:
+        digest = short_hash(name)
+        rid = f"{rid[: 40 - len(digest) - 1].rstrip('-')}-{digest}"
+    if not _GROUP_ID.match(rid):
+        raise ValueError(f"cannot derive a replication group id from {name!r} (got {rid!r})")
+    return rid
+
+
+def spread_azs(azs: list[str], count: int) -> list[str]:
+    """AZ of each node, round-robin: the primary in the first AZ, a replica in every other
+    AZ before any AZ gets a second node."""
+    if not azs:
+        raise ValueError("at least one availability zone is required")
+    return [azs[i % len(azs)] for i in range(count)]
+
+
+def connection_url(token: str, host: str, port: int) -> str:
+    """``rediss://`` URL with the token percent-encoded (it may hold ``#``, ``&``, ``$``...)."""
+    return f"rediss://:{quote(token, safe='')}@{host}:{port}"
+
+
+def check_topology(num_cache_clusters: int, automatic_failover: bool, multi_az: bool) -> None:
+    """ElastiCache's own constraints, raised before anything is declared."""
+    if not 1 <= num_cache_clusters <= 6:
+        raise ValueError(f"num_cache_clusters must be 1 to 6 (a primary and up to 5 replicas), got {num_cache_clusters}")
+    if automatic_failover and num_cache_clusters < 2:
+        raise ValueError("automatic failover needs at least 2 nodes (a replica to promote)")
+    if multi_az and not automatic_failover:
+        raise ValueError("Multi-AZ requires automatic failover")
+
+
+class RedisCache(pulumi.ComponentResource):
+    """ElastiCache replication group reachable only from the EKS nodes; see the module docstring."""
+
+    primary_endpoint: pulumi.Output[str]
+    reader_endpoint: pulumi.Output[str]
+    port: pulumi.Output[int]
+    auth_token: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+
+    def __init__(self, name: str, args: RedisCacheArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("twincloud:aws:RedisCache", name, None, opts)
+        check_topology(args.num_cache_clusters, args.automatic_failover, args.multi_az)
+        if args.kubernetes_secret and self.get_provider("kubernetes::") is None:
+            raise ValueError("writing the Kubernetes Secret needs the cluster's Kubernetes provider: pass "
+                             "opts=ResourceOptions(providers=[eks.provider]), or kubernetes_secret=None")
+        child = pulumi.ResourceOptions(parent=self)
+        stateful = pulumi.ResourceOptions(parent=self, protect=args.protect)
+        group_id = replication_group_id(name)
+
+        subnet_group = aws.elasticache.SubnetGroup(
+            child_name(name, "subnets"),
+            description=f"database subnets of {name}",
+            subnet_ids=args.subnet_ids,
+            opts=child,
+        )
+        self.security_group = aws.ec2.SecurityGroup(
+            child_name(name, "sg"),
+            description=f"{name}: Redis from the EKS cluster security group only",
+            vpc_id=args.vpc_id,
+            revoke_rules_on_delete=True,
+            tags={"Name": child_name(name, "sg")},
+            opts=child,
+        )
+        aws.ec2.SecurityGroupRule(
+            child_name(name, "from-eks"),
+            type="ingress",
+            description="Redis (TLS) from EKS nodes and pods",
+            security_group_id=self.security_group.id,
+            protocol="tcp",
+            from_port=PORT,
+            to_port=PORT,
+            source_security_group_id=args.client_security_group_id,
+            opts=child,
+        )
+        self.key = aws.kms.Key(
+            child_name(name, "key"),
+            description=f"ElastiCache at-rest encryption for {group_id}",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            opts=stateful,
+        )
+        token = random.RandomPassword(
+            child_name(name, "auth-token"),
+            length=AUTH_TOKEN_LENGTH,
+            special=True,
+            override_special=AUTH_TOKEN_SPECIALS,
+            min_lower=4,
+            min_upper=4,
+            min_numeric=4,
+            min_special=2,
+            opts=child,
+        )
+        self.auth_token = pulumi.Output.secret(token.result)
+        snapshots = args.snapshot_retention_days > 0
+        self.replication_group = aws.elasticache.ReplicationGroup(
+            name,
+            replication_group_id=group_id,
+            description=f"{name} ({args.engine} {args.engine_version})",
+            engine=args.engine,
+            engine_version=args.engine_version,
+            node_type=args.node_type,
+            port=PORT,
+            num_cache_clusters=args.num_cache_clusters,
+            preferred_cache_cluster_azs=spread_azs(args.availability_zones, args.num_cache_clusters),
+            automatic_failover_enabled=args.automatic_failover,
+            multi_az_enabled=args.multi_az,
+            subnet_group_name=subnet_group.name,
+            security_group_ids=[self.security_group.id],
+            transit_encryption_enabled=True,
+            at_rest_encryption_enabled=True,
+            kms_key_id=self.key.arn,
+            auth_token=self.auth_token,
+            auto_minor_version_upgrade=True,
+            snapshot_retention_limit=args.snapshot_retention_days,
+            final_snapshot_identifier=f"{group_id}-final" if snapshots and args.protect else None,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect,
+                                        additional_secret_outputs=["authToken"]),
+        )
+
+        self.primary_endpoint = self.replication_group.primary_endpoint_address
+        self.reader_endpoint = self.replication_group.reader_endpoint_address
+        self.port = self.replication_group.port.apply(lambda p: p or PORT)
+        self.security_group_id = self.security_group.id
+
+        self.secret_name: pulumi.Output[str] | None = None
+        if args.kubernetes_secret:
+            target = args.kubernetes_secret
+            namespace: pulumi.Input[str] = target.namespace
+            if target.create_namespace:
+                namespace = k8s.core.v1.Namespace(
+                    child_name(name, "namespace"),
+                    metadata=k8s.meta.v1.ObjectMetaArgs(name=target.namespace),
+                    opts=child,
+                ).metadata.name
+            secret = k8s.core.v1.Secret(
+                child_name(name, "connection"),
+                metadata=k8s.meta.v1.ObjectMetaArgs(
+                    name=target.name, namespace=namespace,
+                    labels={"app.kubernetes.io/managed-by": "pulumi", "twincloud.io/redis": name},
+                ),
+                type="Opaque",
+                string_data=pulumi.Output.secret(pulumi.Output.all(
+                    self.auth_token, self.primary_endpoint, self.reader_endpoint, self.port,
+                ).apply(lambda a: {
+                    "host": a[1],
+                    "readerHost": a[2],
+                    "port": str(a[3]),
+                    "tls": "true",
+                    "authToken": a[0],
+                    "url": connection_url(a[0], a[1], a[3]),
+                })),
+                opts=child,
+            )
+            self.secret_name = secret.metadata.name
+
+        self.register_outputs({
+            "primaryEndpoint": self.primary_endpoint,
+            "readerEndpoint": self.reader_endpoint,
+            "port": self.port,
+            "authToken": self.auth_token,
+            "securityGroupId": self.security_group_id,
+            "secretName": self.secret_name,
+        })
