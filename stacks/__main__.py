@@ -17,7 +17,6 @@ import pulumi  # noqa: E402
 from components.tagging import apply_default_tags, base_tags  # noqa: E402
 from stacks.aws_data import build_aws_data  # noqa: E402
 from stacks.aws_platform import build_aws  # noqa: E402
-from stacks.azure_platform import build_azure  # noqa: E402
 from stacks.config import load_config  # noqa: E402
 
 cfg = load_config(stack=pulumi.get_stack())  # raises ConfigError (every problem, no traceback) before any resource
@@ -27,4 +26,8 @@ prefix = f"{pulumi.get_project()}-{stack}"
 apply_default_tags(base_tags(cfg.environment, pulumi.get_project(), cfg.tags))
 aws_platform = build_aws(cfg, prefix)
 aws_data = build_aws_data(cfg, prefix, aws_platform)
-azure_platform = build_azure(cfg, prefix) if cfg.azure is not None else None
+azure_platform = None
+if cfg.azure is not None:  # imported only when used: the Azure SDK modules take a while to load
+    from stacks.azure_platform import build_azure
+
+    azure_platform = build_azure(cfg, prefix)
