@@ -204,6 +204,24 @@ def load_stack_config(stack: str, overrides: Iterable[str] = (), root: Path = RO
     return config
 
 
+def _has_secure(value: Any) -> bool:
+    if isinstance(value, dict):
+        return set(value) == {"secure"} or any(_has_secure(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_secure(v) for v in value)
+    return False
+
+
+def _placeholder_secure(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            return "offline-placeholder-secret"
+        return {k: _placeholder_secure(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_placeholder_secure(v) for v in value]
+    return value
+
+
 def _wire_config(config: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
     """Config as the language host passes it: strings, structured values as JSON."""
     wire, secret_keys = {}, []
@@ -212,6 +230,11 @@ def _wire_config(config: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
             # Encrypted values cannot be decrypted offline; a placeholder keeps the
             # program's code path (and the value stays a secret).
             wire[key] = "offline-placeholder-secret"
+            secret_keys.append(key)
+        elif _has_secure(value):
+            # `pulumi config set --secret --path` nests `secure:` inside a structured
+            # value; Pulumi then delivers the whole key decrypted and marked secret.
+            wire[key] = json.dumps(_placeholder_secure(value))
             secret_keys.append(key)
         elif isinstance(value, str):
             wire[key] = value

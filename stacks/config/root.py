@@ -9,6 +9,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from stacks.config.aws import EcrConfig, EksConfig, VpcConfig
 from stacks.config.base import Model, parse_cidr
+from stacks.config.monitoring import MonitoringConfig
 
 AWS_REGION = re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d$")
 RESERVED_TAGS = {"Environment", "Project", "ManagedBy"}
@@ -26,6 +27,7 @@ class StackConfig(Model):
     vpc: VpcConfig
     eks: EksConfig
     ecr: EcrConfig = EcrConfig()
+    monitoring: MonitoringConfig | None = None
 
     @field_validator("aws_region")
     @classmethod
