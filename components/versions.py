@@ -3,7 +3,7 @@
 Components read pins from here and nothing else writes a version string. The policy pack
 checks every Helm release and image the program declares against this table, and rejects
 known-bad pins (see ``KNOWN_BAD``). Bump a pin here, run ``make test``, and read the
-upstream changelog first; the README explains the procedure.
+upstream changelog first; docs/monitoring.md explains the procedure.
 """
 
 from __future__ import annotations

@@ -11,9 +11,10 @@ autoscaler owns the count; a fixed value would be reset on every sync and fight 
 
 from __future__ import annotations
 
-import yaml
 from dataclasses import dataclass
 from typing import Any
+
+import yaml
 
 from components.monitoring.durations import retention_size
 from components.monitoring.endpoints import ALLOY_HTTP_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, StackEndpoints
