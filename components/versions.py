@@ -48,6 +48,7 @@ EKS_ADDONS: dict[str, dict[str, str]] = {
         "coredns": "v1.13.2-eksbuild.4",
         "kube-proxy": "v1.33.10-eksbuild.13",
         "eks-pod-identity-agent": "v1.3.9-eksbuild.1",
+        "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
     },
     # 1.35: standard support until 2027-03; the shipped stacks use it.
     "1.35": {
@@ -55,6 +56,7 @@ EKS_ADDONS: dict[str, dict[str, str]] = {
         "coredns": "v1.14.2-eksbuild.4",
         "kube-proxy": "v1.35.3-eksbuild.13",
         "eks-pod-identity-agent": "v1.3.9-eksbuild.1",
+        "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
     },
 }
 EKS_ADDONS_VERIFIED = {
@@ -65,6 +67,8 @@ EKS_ADDONS_VERIFIED = {
     "eks-pod-identity-agent": "aws/eks-hybrid#763 (v1.3.9-eksbuild.1, describe-addon-configuration); "
                               "AWS publishes no per-version table: confirm with "
                               "`aws eks describe-addon-versions --addon-name eks-pod-identity-agent`",
+    "aws-ebs-csi-driver": "mitodl/ol-infrastructure#5959 (v1.66.0-eksbuild.1, AWS defaultVersion for 1.36 in "
+                          "2026-09; the driver add-on supports every current EKS version)",
 }
 
 # -- Helm charts and images -------------------------------------------------------------
