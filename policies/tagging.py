@@ -34,11 +34,11 @@ def check_required_tags(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
     if tags is UNKNOWN:
         return
     required: Mapping[str, list[str]] = cfg["requiredTags"]
-    missing = [k for k in required if tags.get(k) in (None, "")]
+    missing = sorted(k for k in required if tags.get(k) in (None, ""))
     if missing:
         yield (f"missing required tags {missing}; tags come from the stack transformation "
                f"(components/tagging.py) and twincloud:tags (Owner, CostCenter)")
-    for key, allowed in required.items():
+    for key, allowed in sorted(required.items()):
         value = tags.get(key)
         if value in (None, "") or value is UNKNOWN or not allowed:
             continue

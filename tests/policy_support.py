@@ -71,7 +71,7 @@ def with_unknown(resource: PlannedResource, *path: str) -> PlannedResource:
     return PlannedResource(**{**resource.__dict__, "request": request})
 
 
-def named(resources: Iterable[PlannedResource], name: str) -> PlannedResource:
-    found = [r for r in resources if r.name == name]
-    assert len(found) == 1, [r.name for r in resources]
+def named(resources: Iterable[PlannedResource], name: str, typ: str | None = None) -> PlannedResource:
+    found = [r for r in resources if r.name == name and (typ is None or r.type == typ)]
+    assert len(found) == 1, [(r.type, r.name) for r in resources if r.name == name]
     return found[0]
