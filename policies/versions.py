@@ -182,11 +182,28 @@ def image_problems(ref: ImageRef, floating: Iterable[str]) -> list[str]:
     return problems
 
 
+def floating_tag_overrides(tree: Any, floating: Iterable[str]) -> list[tuple[str, str]]:
+    """Helm ``image: {tag: latest}`` overrides that keep the chart's repository."""
+    moving = {t.lower() for t in floating}
+    found = []
+    for path, value in walk(tree):
+        key = path[-1] if path else None
+        if (isinstance(key, str) and _IMAGE_KEY.match(key) and isinstance(value, Mapping)
+                and "repository" not in value and isinstance(value.get("tag"), str)
+                and value["tag"].lower() in moving):
+            found.append((".".join(str(p) for p in path), value["tag"]))
+    return found
+
+
 def check_images(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
-    tree = res.get("values", default={}) if res.type in HELM_TYPES else res.props
+    helm = res.type in HELM_TYPES
+    tree = res.get("values", default={}) if helm else res.props
+    prefix = "values." if helm else ""
     for where, ref in find_images(tree):
         for problem in image_problems(ref, cfg["floatingTags"]):
-            yield f"{problem} (at {'values.' if res.type in HELM_TYPES else ''}{where})"
+            yield f"{problem} (at {prefix}{where})"
+    for where, tag in floating_tag_overrides(tree, cfg["floatingTags"]):
+        yield f"image tag override {tag!r} is floating; pin an exact version in components/versions.py (at {prefix}{where})"
 
 
 # -- charts ---------------------------------------------------------------------------------

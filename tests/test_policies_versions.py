@@ -104,6 +104,14 @@ def test_latest_image_in_release_values_is_reported(pins):
         "components/versions.py (at values.loki.image)"]
 
 
+def test_floating_tag_override_of_the_chart_image_is_reported(pins):
+    values = {"loki": {"image": {"registry": "docker.io", "repository": "grafana/loki", "tag": "3.5.0"}},
+              "gateway": {"image": {"tag": "latest"}}}
+    assert _messages(_release(values=values), "container-image-pinned") == [
+        "image tag override 'latest' is floating; pin an exact version in components/versions.py "
+        "(at values.gateway.image)"]
+
+
 def test_image_without_a_tag_is_reported(pins):
     values = {"sidecar": {"image": {"repository": "kiwigrid/k8s-sidecar"}}}
     assert _messages(_release(values=values), "container-image-pinned") == [
