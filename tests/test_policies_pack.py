@@ -234,3 +234,40 @@ def test_plan_output_groups_violations_by_severity():
 
 def test_plan_without_violations_says_so():
     assert render_violations(Plan(stack="dev", config={}, resources=[])) == "Policies: no violations."
+
+
+def test_hand_built_resources_without_a_request_are_evaluated_from_their_inputs():
+    from tools.engine import PlannedResource
+
+    urn = f"urn:pulumi:unit::twincloud::aws:ecr/repository:Repository::{PREFIX}-repo"
+    repo = PlannedResource(urn=urn, type="aws:ecr/repository:Repository", name=f"{PREFIX}-repo", parent=None,
+                           custom=True, protect=False, retain_on_delete=False,
+                           inputs={"name": "repo", "imageTagMutability": "MUTABLE"})
+    assert messages([repo], "ecr-immutable-tags") == [
+        "imageTagMutability is 'MUTABLE'; tags must be immutable so a deployed tag always means one image"]
+
+
+def test_policy_config_naming_an_unknown_policy_is_rejected(leaky_block):
+    from tools.policy_eval import PolicyConfigError
+
+    with pytest.raises(PolicyConfigError, match=r"unknown policies \['s3-public-acces-block'\]"):
+        violations(leaky_block, None, {"s3-public-acces-block": "disabled"})
+
+
+def test_policy_config_of_the_wrong_type_is_rejected(leaky_block):
+    from tools.policy_eval import PolicyConfigError
+
+    with pytest.raises(PolicyConfigError, match=r"allowed-regions\.allowedAwsRegions: 'eu-west-1' is not of type 'array'"):
+        violations(leaky_block, None, {"allowed-regions": {"allowedAwsRegions": "eu-west-1"}})
+
+
+def test_policy_config_all_sets_every_enforcement_level(leaky_block):
+    found = violations(leaky_block, None, {"all": {"enforcementLevel": "advisory"}})
+    assert found and {v["level"] for v in found} == {"advisory"}
+
+
+def test_plan_reports_a_bad_policy_config_without_a_traceback(tmp_path, capsys):
+    config = tmp_path / "policy.json"
+    config.write_text(json.dumps({"no-such-rule": "disabled"}))
+    assert plan_main(["--stack", "dev", "--policy-pack-config", str(config)]) == 2
+    assert capsys.readouterr().err.startswith("error: policy pack config names unknown policies ['no-such-rule']")

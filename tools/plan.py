@@ -103,9 +103,12 @@ def main(argv: list[str] | None = None) -> int:
         policy_config = _read_policy_config(args.policy_pack_config)
         plan = plan_stack(args.stack, args.overrides, policies=policy_config is None)
         if policy_config is not None:
-            from tools.policy_eval import evaluate
+            from tools.policy_eval import PolicyConfigError, evaluate
 
-            plan.violations = evaluate(plan, policy_config)
+            try:
+                plan.violations = evaluate(plan, policy_config)
+            except PolicyConfigError as e:
+                raise PlanError(str(e)) from None
     except PlanError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

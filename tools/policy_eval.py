@@ -27,7 +27,7 @@ from typing import Any
 
 from google.protobuf import empty_pb2, json_format, struct_pb2
 
-from tools.engine import PROJECT, Plan, PlannedResource
+from tools.engine import PROJECT, Plan, PlannedResource, Secret
 
 _SIG = "4dabf18193072939515e22adb298388d"
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
@@ -64,9 +64,22 @@ def _struct(data: Mapping[str, Any]) -> struct_pb2.Struct:
     return out
 
 
+def _from_inputs(value: Any) -> Any:
+    """Decoded plan inputs (``Secret`` markers) back to wire form, for resources built by hand."""
+    if isinstance(value, Secret):
+        return {_SIG: _SECRET_SIG, "value": _from_inputs(value.value)}
+    if isinstance(value, Mapping):
+        return {str(k): _from_inputs(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_from_inputs(v) for v in value]
+    return value
+
+
 def _properties(resource: PlannedResource) -> struct_pb2.Struct:
     request = resource.request
-    if request is None or not request.HasField("object"):
+    if request is None:
+        return _struct(_from_inputs(resource.inputs))
+    if not request.HasField("object"):
         return _struct({})
     return _struct(_for_analyzer(json_format.MessageToDict(request.object)))
 
@@ -85,7 +98,6 @@ def _options(resource: PlannedResource, proto: Any) -> Any:
     timeouts = None
     if request is not None and request.HasField("customTimeouts"):
         ct = request.customTimeouts
-
         timeouts = proto.AnalyzerResourceOptions.CustomTimeouts(
             create=_seconds(ct.create), update=_seconds(ct.update), delete=_seconds(ct.delete))
     return proto.AnalyzerResourceOptions(
@@ -135,6 +147,24 @@ class _Providers:
         return self._default(package)
 
 
+class PolicyConfigError(ValueError):
+    """The policy pack config does not match the policies' config schemas."""
+
+
+def _validate(info: Any, result: Mapping[str, tuple[int, dict[str, Any]]]) -> None:
+    """Check every policy's config against its schema, as the CLI does before Configure."""
+    import jsonschema
+
+    problems = []
+    for policy in info.policies:
+        schema = {"type": "object", "properties": json_format.MessageToDict(policy.configSchema.properties)}
+        for error in jsonschema.Draft7Validator(schema).iter_errors(result[policy.name][1]):
+            where = ".".join(str(p) for p in error.absolute_path)
+            problems.append(f"{policy.name}.{where}: {error.message}")
+    if problems:
+        raise PolicyConfigError("invalid policy pack config: " + "; ".join(problems))
+
+
 def _reconciled_config(info: Any, proto: Any, overrides: Mapping[str, Mapping[str, Any]] | None) -> Any:
     """Every policy's config as the CLI reconciles it: schema defaults, then the pack's
     initial config, then the given overrides (``{"policy": {"enforcementLevel": .., key: ..}}``)."""
@@ -161,10 +191,17 @@ def _reconciled_config(info: Any, proto: Any, overrides: Mapping[str, Mapping[st
                 props = {**props, **value}
             result[name] = (level, props)
 
-    apply({k: json_format.MessageToDict(v.properties) | ({"enforcementLevel": v.enforcementLevel})
+    apply({k: {**json_format.MessageToDict(v.properties), "enforcementLevel": v.enforcementLevel}
            for k, v in info.initialConfig.items()})
     if overrides:
-        apply(overrides)
+        unknown = sorted(set(overrides) - set(result) - {"all"})
+        if unknown:
+            raise PolicyConfigError(f"policy pack config names unknown policies {unknown}; "
+                                    f"known: {', '.join(sorted(result))}")
+        if "enforcementLevel" in overrides.get("all", {}):
+            apply({name: {"enforcementLevel": overrides["all"]["enforcementLevel"]} for name in result})
+        apply({k: v for k, v in overrides.items() if k != "all"})
+    _validate(info, result)
     return proto.ConfigureAnalyzerRequest(policyConfig={
         name: proto.PolicyConfig(enforcementLevel=level, properties=_struct(json.loads(json.dumps(props))))
         for name, (level, props) in result.items()
