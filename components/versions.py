@@ -3,11 +3,13 @@
 Components read pins from here and nothing else writes a version string. The policy pack
 checks every Helm release and image the program declares against this table, and rejects
 known-bad pins (see ``KNOWN_BAD``). Bump a pin here, run ``make test``, and read the
-upstream changelog first; the README explains the procedure.
+upstream changelog first; docs/monitoring.md explains the procedure.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -46,6 +48,7 @@ EKS_ADDONS: dict[str, dict[str, str]] = {
         "coredns": "v1.13.2-eksbuild.4",
         "kube-proxy": "v1.33.10-eksbuild.13",
         "eks-pod-identity-agent": "v1.3.9-eksbuild.1",
+        "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
     },
     # 1.35: standard support until 2027-03; the shipped stacks use it.
     "1.35": {
@@ -53,6 +56,7 @@ EKS_ADDONS: dict[str, dict[str, str]] = {
         "coredns": "v1.14.2-eksbuild.4",
         "kube-proxy": "v1.35.3-eksbuild.13",
         "eks-pod-identity-agent": "v1.3.9-eksbuild.1",
+        "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
     },
 }
 EKS_ADDONS_VERIFIED = {
@@ -63,11 +67,177 @@ EKS_ADDONS_VERIFIED = {
     "eks-pod-identity-agent": "aws/eks-hybrid#763 (v1.3.9-eksbuild.1, describe-addon-configuration); "
                               "AWS publishes no per-version table: confirm with "
                               "`aws eks describe-addon-versions --addon-name eks-pod-identity-agent`",
+    "aws-ebs-csi-driver": "mitodl/ol-infrastructure#5959 (v1.66.0-eksbuild.1, AWS defaultVersion for 1.36 in "
+                          "2026-09; the driver add-on supports every current EKS version)",
 }
 
-# Helm charts and images (filled by the monitoring stack; see README "Pinned versions").
-CHARTS: dict[str, ChartPin] = {}
-IMAGES: dict[str, ImagePin] = {}
+# -- Helm charts and images -------------------------------------------------------------
+# Each pin records where it was verified: the upstream repository, commit and file that
+# pairs the chart version with its app version (or the image tag the chart ships).
+# The Grafana Loki/Tempo/Grafana charts moved to grafana-community in 2026 (Grafana and
+# Tempo on 2026-01-30, Loki on 2026-03-16, forked at chart 6.55.0); that repository's index
+# also serves the pre-move versions, so every Grafana chart except Alloy comes from there.
+PROMETHEUS_COMMUNITY = "https://prometheus-community.github.io/helm-charts"
+GRAFANA_COMMUNITY = "https://grafana-community.github.io/helm-charts"
+GRAFANA = "https://grafana.github.io/helm-charts"
+
+_KPS = "prometheus-community/helm-charts@cf408a290aec charts/kube-prometheus-stack"
+_LOKI = "grafana-community/helm-charts@3386a1156177 (tag loki-18.11.0) charts/loki"
+_TEMPO = "grafana-community/helm-charts@aaf464d22c4a (tag tempo-1.17.0) charts/tempo"
+_ALLOY = "grafana/alloy@233907cff225 (tag helm-chart/1.11.1) operations/helm/charts/alloy"
+_GRAFANA = "grafana-community/helm-charts@864f77946836 (tag grafana-12.11.1) charts/grafana"
+
+CHARTS: dict[str, ChartPin] = {
+    "kube-prometheus-stack": ChartPin(
+        repo=PROMETHEUS_COMMUNITY, chart="kube-prometheus-stack", version="88.5.3", app_version="v0.93.1",
+        verified=f"{_KPS}/Chart.yaml (version 88.5.3, appVersion v0.93.1 = prometheus-operator)",
+    ),
+    "loki": ChartPin(
+        repo=GRAFANA_COMMUNITY, chart="loki", version="18.11.0", app_version="3.7.6",
+        verified=f"{_LOKI}/Chart.yaml (version 18.11.0, appVersion 3.7.6); gh-pages index.yaml",
+    ),
+    "tempo": ChartPin(
+        repo=GRAFANA_COMMUNITY, chart="tempo", version="1.17.0", app_version="2.6.1",
+        verified=f"{_TEMPO}/Chart.yaml (version 1.17.0, appVersion 2.6.1; 1.13.0-1.17.0 all ship 2.6.1); "
+                 "gh-pages index.yaml lists tempo-1.17.0",
+    ),
+    "alloy": ChartPin(
+        repo=GRAFANA, chart="alloy", version="1.11.1", app_version="v1.18.1",
+        verified=f"{_ALLOY}/Chart.yaml (version 1.11.1, appVersion v1.18.1); grafana/helm-charts gh-pages "
+                 "index.yaml (the Alloy chart did not move to grafana-community)",
+    ),
+    "grafana": ChartPin(
+        repo=GRAFANA_COMMUNITY, chart="grafana", version="12.11.1", app_version="13.2.0",
+        verified=f"{_GRAFANA}/Chart.yaml (version 12.11.1, appVersion 13.2.0)",
+    ),
+}
+
+IMAGES: dict[str, ImagePin] = {
+    # kube-prometheus-stack 88.5.3 and its subcharts
+    "prometheus": ImagePin("quay.io", "prometheus/prometheus", "v3.14.0-distroless",
+                           f"{_KPS}/values.yaml prometheus.prometheusSpec.image"),
+    "alertmanager": ImagePin("quay.io", "prometheus/alertmanager", "v0.34.0",
+                             f"{_KPS}/values.yaml alertmanager.alertmanagerSpec.image"),
+    "prometheus-operator": ImagePin("quay.io", "prometheus-operator/prometheus-operator", "v0.93.1",
+                                    f"{_KPS}/Chart.yaml appVersion (values.yaml tag '' defaults to it)"),
+    "prometheus-config-reloader": ImagePin("quay.io", "prometheus-operator/prometheus-config-reloader", "v0.93.1",
+                                           f"{_KPS}/Chart.yaml appVersion (prometheusConfigReloader.image)"),
+    "kube-webhook-certgen": ImagePin("ghcr.io", "jkroepke/kube-webhook-certgen", "1.8.7",
+                                     f"{_KPS}/values.yaml prometheusOperator.admissionWebhooks.patch.image"),
+    "kube-state-metrics": ImagePin("registry.k8s.io", "kube-state-metrics/kube-state-metrics", "v2.20.0",
+                                   "prometheus-community/helm-charts@cf408a290aec charts/kube-state-metrics/"
+                                   "Chart.yaml 8.4.0 (appVersion 2.20.0, tag 'v' + appVersion)"),
+    "node-exporter": ImagePin("quay.io", "prometheus/node-exporter", "v1.12.1-distroless",
+                              "prometheus-community/helm-charts@cf408a290aec charts/prometheus-node-exporter/"
+                              "Chart.yaml 4.56.1 (appVersion 1.12.1; kps sets image.distroless)"),
+    # loki 18.11.0
+    "loki": ImagePin("docker.io", "grafana/loki", "3.7.6", f"{_LOKI}/Chart.yaml appVersion (loki.image)"),
+    "loki-gateway": ImagePin("docker.io", "nginxinc/nginx-unprivileged", "1.31-alpine",
+                             f"{_LOKI}/values.yaml gateway.image"),
+    "memcached": ImagePin("docker.io", "library/memcached", "1.6.45-alpine", f"{_LOKI}/values.yaml memcached.image"),
+    "memcached-exporter": ImagePin("docker.io", "prom/memcached-exporter", "v0.17.0",
+                                   f"{_LOKI}/values.yaml memcachedExporter.image"),
+    # tempo 1.17.0
+    "tempo": ImagePin("docker.io", "grafana/tempo", "2.6.1", f"{_TEMPO}/Chart.yaml appVersion (tempo.repository)"),
+    # alloy 1.11.1
+    "alloy": ImagePin("docker.io", "grafana/alloy", "v1.18.1", f"{_ALLOY}/Chart.yaml appVersion (image)"),
+    "alloy-config-reloader": ImagePin("quay.io", "prometheus-operator/prometheus-config-reloader", "v0.91.0",
+                                      f"{_ALLOY}/values.yaml configReloader.image"),
+    # grafana 12.11.1
+    "grafana": ImagePin("docker.io", "grafana/grafana", "13.2.0", f"{_GRAFANA}/Chart.yaml appVersion (image)"),
+    "grafana-sidecar": ImagePin("quay.io", "kiwigrid/k8s-sidecar", "2.10.1", f"{_GRAFANA}/values.yaml sidecar.image"),
+}
+
+
+# -- known-bad pins -----------------------------------------------------------------------
+
+def _numbers(version: str) -> tuple[int, ...]:
+    """``v2.55.1-distroless@sha256:..`` -> ``(2, 55, 1)``; non-numeric parts are ignored."""
+    core = version.split("@", 1)[0].lstrip("vV").split("-", 1)[0].split("+", 1)[0]
+    out = []
+    for part in core.split("."):
+        digits = re.match(r"\d+", part)
+        if not digits:
+            break
+        out.append(int(digits.group()))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class KnownBad:
+    """A version range that must never be deployed, with the reason and one example."""
+
+    kind: str  # "chart" or "image"
+    names: tuple[str, ...]  # chart names, or image repositories without registry
+    matches: Callable[[str], bool]
+    reason: str
+    example: str  # a version this rule rejects (tests use it)
+
+
+KNOWN_BAD: tuple[KnownBad, ...] = (
+    KnownBad("image", ("prometheus/prometheus",), lambda v: _numbers(v)[:2] == (2, 56),
+             "Prometheus v2.56.x never existed (2.x ends at v2.55.1, then v3.0.0); use v2.55.1 or a 3.x tag",
+             "v2.56.1"),
+    KnownBad("image", ("grafana/loki", "grafana/loki-canary"), lambda v: _numbers(v)[:1] < (3,),
+             "Loki 2.x has no Pod Identity support in its S3 client and reads the Loki-2 config format; use 3.x",
+             "2.9.10"),
+    KnownBad("chart", ("loki",), lambda v: _numbers(v)[:1] < (6,),
+             "loki charts before 6.0.0 ship Loki 2.x (no Pod Identity, Loki-2 config); use 6.0.0 or later", "5.47.2"),
+    KnownBad("image", ("grafana/tempo",), lambda v: _numbers(v)[:2] < (2, 6),
+             "Tempo before 2.6 bundles a minio-go that cannot use EKS Pod Identity credentials; use 2.6.1 or later",
+             "2.5.0"),
+    KnownBad("chart", ("tempo",), lambda v: _numbers(v)[:2] < (1, 13),
+             "tempo charts before 1.13.0 ship Tempo < 2.6 (no Pod Identity); use 1.13.0 or later", "1.12.0"),
+    KnownBad("chart", ("tempo-distributed",), lambda v: _numbers(v)[:2] < (1, 18),
+             "tempo-distributed charts before 1.18.0 ship Tempo < 2.6 (no Pod Identity); use 1.18.0 or later",
+             "1.10.0"),
+    KnownBad("image", ("otel/opentelemetry-collector", "otel/opentelemetry-collector-contrib",
+                       "otel/opentelemetry-collector-k8s"), lambda v: _numbers(v) == (0, 116, 0),
+             "OpenTelemetry Collector 0.116.0 images fail to start (open-telemetry/opentelemetry-collector#11944); "
+             "use 0.116.1 or later", "0.116.0"),
+    KnownBad("image", ("grafana/alloy",), lambda v: not v.startswith("v"),
+             "Alloy images are tagged with a 'v' prefix (v1.18.1); a tag without it does not exist", "1.18.1"),
+)
+
+FLOATING_TAGS = frozenset({"", "latest", "main", "master", "stable", "edge", "nightly"})
+
+
+def _repository(name: str) -> str:
+    """``docker.io/grafana/loki`` or ``grafana/loki`` -> ``grafana/loki`` (registry dropped)."""
+    parts = name.split("/")
+    if len(parts) > 2 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        parts = parts[1:]
+    return "/".join(parts)
+
+
+def check_pin(kind: str, name: str, version: str) -> list[str]:
+    """Problems with deploying ``name`` at ``version``; empty when the pin is acceptable.
+
+    ``kind`` is ``"chart"`` (``name`` = chart name, ``version`` = chart version) or ``"image"``
+    (``name`` = repository with or without registry, ``version`` = tag). Pure, so the tests and
+    the policy pack share it.
+    """
+    if kind not in ("chart", "image"):
+        raise ValueError(f"kind must be 'chart' or 'image', got {kind!r}")
+    version = (version or "").strip()
+    key = name if kind == "chart" else _repository(name)
+    problems = []
+    if kind == "image" and version.split("@", 1)[0] in FLOATING_TAGS:
+        problems.append(f"image {key}: tag {version or '(empty)'!r} floats; pin an exact version tag")
+    elif kind == "chart" and not _numbers(version):
+        problems.append(f"chart {key}: version {version or '(empty)'!r} is not an exact chart version")
+    for bad in KNOWN_BAD:
+        if bad.kind == kind and key in bad.names and _numbers(version) and bad.matches(version):
+            problems.append(f"{kind} {key}:{version}: {bad.reason}")
+    return problems
+
+
+def pinned_problems() -> list[str]:
+    """Every problem ``check_pin`` finds in this table (the tests require none)."""
+    problems = [p for pin in CHARTS.values() for p in check_pin("chart", pin.chart, pin.version)]
+    problems += [p for pin in IMAGES.values() for p in check_pin("image", f"{pin.registry}/{pin.repository}", pin.tag)]
+    return problems
+
 
 # AKS Kubernetes minor versions the Azure platform is tested with. Clusters pin the minor;
 # AKS's ``patch`` upgrade channel keeps them on the latest patch of it (``az aks get-versions``).

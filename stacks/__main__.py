@@ -18,6 +18,7 @@ from components.tagging import apply_default_tags, base_tags  # noqa: E402
 from stacks.aws_data import build_aws_data  # noqa: E402
 from stacks.aws_platform import build_aws  # noqa: E402
 from stacks.config import load_config  # noqa: E402
+from stacks.monitoring import aws_monitoring_storage, build_monitoring  # noqa: E402
 
 cfg = load_config(stack=pulumi.get_stack())  # raises ConfigError (every problem, no traceback) before any resource
 stack = pulumi.get_stack()
@@ -26,6 +27,12 @@ prefix = f"{pulumi.get_project()}-{stack}"
 apply_default_tags(base_tags(cfg.environment, pulumi.get_project(), cfg.tags))
 aws_platform = build_aws(cfg, prefix)
 aws_data = build_aws_data(cfg, prefix, aws_platform)
+
+build_monitoring(
+    cfg, prefix, aws_platform.eks.provider, "aws", aws_monitoring_storage(cfg, aws_data),
+    kubernetes_version=cfg.eks.version,
+    cluster_name=f"{prefix}-eks",
+)
 azure_platform = None
 if cfg.azure is not None:  # imported only when used: the Azure SDK modules take a while to load
     from stacks.azure_platform import build_azure

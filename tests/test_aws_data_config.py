@@ -65,7 +65,9 @@ RULES = [
      "twincloud:buckets[0].namespace: not a Kubernetes namespace name"),
     ("bucket-service-account", "dev", ["twincloud:buckets.0.serviceAccount=Loki"],
      "twincloud:buckets[0].serviceAccount: not a Kubernetes ServiceAccount name"),
-    ("bucket-builtin-namespace", "dev", ["twincloud:buckets.0.namespace=kube-system"],
+    ("bucket-builtin-namespace", "dev", ["twincloud:buckets.0.namespace=kube-system",
+                                           "twincloud:buckets.0.createNamespace=true",
+                                           "twincloud:monitoring.enabled=false"],
      "twincloud:buckets[0].createNamespace: namespace 'kube-system' exists in every cluster"),
     ("bucket-access", "dev", ["twincloud:buckets.0.access=admin"],
      "twincloud:buckets[0].access: Input should be 'read-only' or 'read-write'"),
@@ -128,7 +130,7 @@ def test_bad_config_fails_before_any_resource():
 def test_config_defaults_are_the_secure_choice():
     wire, _ = _wire_config(config_with("dev", "twincloud:redis={nodeType: cache.t4g.small}",
                                        "twincloud:buckets=[{name: app-data, purpose: test, namespace: apps, "
-                                       "serviceAccount: app}]"))
+                                       "serviceAccount: app}]", "twincloud:monitoring.enabled=false"))
     cfg = load_config(wire, stack="dev")
     assert (cfg.redis.num_cache_clusters, cfg.redis.automatic_failover, cfg.redis.multi_az) == (2, True, True)
     [bucket] = cfg.buckets

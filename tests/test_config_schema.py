@@ -60,7 +60,7 @@ def test_vpc_prefix_bounds():
 
 def test_overlapping_service_cidr():
     msg = one_problem("dev", "twincloud:eks.serviceCidr=10.10.0.0/20")
-    assert "eks.serviceCidr 10.10.0.0/20 overlaps vpc.cidr 10.10.0.0/16" in msg
+    assert msg.startswith("twincloud:eks.serviceCidr: 10.10.0.0/20 overlaps vpc.cidr 10.10.0.0/16")
 
 
 def test_fewer_than_two_azs():
@@ -174,3 +174,29 @@ def test_region_with_too_few_azs_is_a_config_error():
     config = config_with("prod", "aws:region=us-west-1")
     with pytest.raises(ConfigError, match=r"twincloud:vpc.azCount: region us-west-1 offers 2 availability zones"):
         run_under_mocks(run_stack_program, stack="prod", config=config)
+
+
+def test_cross_section_problems_are_all_reported():
+    found = problems("prod", "twincloud:eks.serviceCidr=10.20.0.0/20", "twincloud:protect=false")
+    assert any(p.startswith("twincloud:eks.serviceCidr:") for p in found)
+    assert any(p.startswith("twincloud:protect:") for p in found)
+
+
+def test_monitoring_needs_its_buckets():
+    found = problems("dev", "twincloud:buckets=[]")
+    assert [p.split("(")[0] for p in found] == [
+        "twincloud:buckets: the monitoring stack needs a bucket named 'loki-chunks' ",
+        "twincloud:buckets: the monitoring stack needs a bucket named 'tempo-traces' "]
+
+
+def test_monitoring_buckets_must_bind_the_monitoring_accounts():
+    found = problems("dev", "twincloud:buckets.0.serviceAccount=other")
+    assert any(p.startswith("twincloud:buckets[0]: bucket 'loki-chunks' must bind namespace 'monitoring' and "
+                            "serviceAccount 'loki' (got monitoring/other)") for p in found), found
+
+
+def test_monitoring_buckets_leave_the_accounts_to_the_monitoring_stack():
+    found = problems("dev", "twincloud:buckets.1.createServiceAccount=true")
+    assert found == ["twincloud:buckets[1]: set createNamespace: false and createServiceAccount: false for "
+                     "'tempo-traces': the monitoring stack creates the namespace and the 'tempo' service account "
+                     "itself (two owners of one object fail on create)"]

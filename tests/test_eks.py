@@ -163,3 +163,25 @@ def test_cluster_role_may_use_only_its_secrets_key(dev_plan):
     assert set(statement["Action"]) == {"kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"}
     assert policy.urn in dev_plan.one(CLUSTER).dependencies
     assert key.custom
+
+
+def test_ebs_csi_driver_reaches_its_role_through_pod_identity(prod_plan):
+    addon = [a for a in prod_plan.of_type("aws:eks/addon:Addon") if a.inputs["addonName"] == "aws-ebs-csi-driver"][0]
+    (association,) = addon.inputs["podIdentityAssociations"]
+    assert association["serviceAccount"] == "ebs-csi-controller-sa"
+    role = prod_plan.one("aws:iam/role:Role", "twincloud-prod-eks-ebs-csi")
+    trust = policy_json(role.inputs["assumeRolePolicy"])["Statement"][0]
+    assert trust["Principal"] == {"Service": "pods.eks.amazonaws.com"}
+    assert sorted(trust["Action"]) == ["sts:AssumeRole", "sts:TagSession"]
+    assert association["roleArn"].endswith(role.inputs.get("name") or "")
+    attached = prod_plan.one(ATTACH, "twincloud-prod-eks-ebs-csi")
+    assert attached.inputs["policyArn"] == "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+
+
+def test_default_storage_class_is_encrypted_gp3(dev_plan, prod_plan):
+    for p, reclaim in ((dev_plan, "Delete"), (prod_plan, "Retain")):
+        sc = p.one("kubernetes:storage.k8s.io/v1:StorageClass")
+        assert sc.inputs["metadata"]["annotations"] == {"storageclass.kubernetes.io/is-default-class": "true"}
+        assert sc.inputs["parameters"]["encrypted"] == "true" and sc.inputs["parameters"]["type"] == "gp3"
+        assert sc.inputs["volumeBindingMode"] == "WaitForFirstConsumer"
+        assert sc.inputs["reclaimPolicy"] == reclaim

@@ -393,9 +393,7 @@ def plan_stack(stack: str, overrides: Iterable[str] = (), *, policies: bool = Tr
 
 
 def evaluate_policies(plan: Plan) -> list[dict[str, Any]]:
-    """Policy results for the plan (filled by the policy pack, see ``tools.policy_eval``)."""
-    try:
-        from tools import policy_eval
-    except ImportError:
-        return []
+    """Policy results for the plan: the policy pack run through its analyzer (``tools.policy_eval``)."""
+    from tools import policy_eval
+
     return policy_eval.evaluate(plan)

@@ -2,6 +2,7 @@
 
     python -m tools.plan --stack dev
     python -m tools.plan --stack prod --set aws:region=us-west-2 --json
+    python -m tools.plan --stack dev --policy-pack-config policy-config.json
 
 Prints every resource that would be created (type, name, parent, key inputs) as a tree,
 or the whole plan as JSON with ``--json``. Exits 2 on bad config (the schema's message,
@@ -55,16 +56,38 @@ def render_tree(plan: Plan) -> str:
     return "\n".join(lines)
 
 
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "unspecified")
+
+
 def render_violations(plan: Plan) -> str:
+    """Violations grouped by severity (critical first), each with its enforcement level."""
     if not plan.violations:
         return "Policies: no violations."
-    lines = [f"Policy violations ({len(plan.violations)}):"]
-    for level in ("mandatory", "advisory"):
-        group = [v for v in plan.violations if v["level"] == level]
-        if group:
-            lines.append(f"  {level}:")
-            lines += [f"    [{v['policy']}] {v['urn']}\n      {v['message']}" for v in group]
+    mandatory = sum(1 for v in plan.violations if v["level"] == "mandatory")
+    lines = [f"Policy violations ({len(plan.violations)}: {mandatory} mandatory, "
+             f"{len(plan.violations) - mandatory} advisory):"]
+    for severity in SEVERITY_ORDER:
+        group = [v for v in plan.violations if v.get("severity", "unspecified") == severity]
+        if not group:
+            continue
+        lines.append(f"  {severity}:")
+        for v in sorted(group, key=lambda v: (v["level"] != "mandatory", v["policy"], v["urn"])):
+            lines.append(f"    {v['level']} [{v['policy']}] {v['urn']}")
+            lines += [f"      {line}" for line in str(v["message"]).splitlines()]
     return "\n".join(lines)
+
+
+def _read_policy_config(path: str | None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError) as e:
+        raise PlanError(f"--policy-pack-config {path}: {e}") from None
+    if not isinstance(data, dict):
+        raise PlanError(f"--policy-pack-config {path}: expected a JSON object of policy name -> config")
+    return data
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,9 +96,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                         help="override a config value, e.g. aws:region=us-west-2 or twincloud:vpc.azCount=3")
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    parser.add_argument("--policy-pack-config", metavar="FILE",
+                        help="policy pack config JSON, as for `pulumi preview --policy-pack-config`")
     args = parser.parse_args(argv)
     try:
-        plan = plan_stack(args.stack, args.overrides)
+        policy_config = _read_policy_config(args.policy_pack_config)
+        plan = plan_stack(args.stack, args.overrides, policies=policy_config is None)
+        if policy_config is not None:
+            from tools.policy_eval import PolicyConfigError, evaluate
+
+            try:
+                plan.violations = evaluate(plan, policy_config)
+            except PolicyConfigError as e:
+                raise PlanError(str(e)) from None
     except PlanError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -15,7 +15,11 @@ Secure defaults, a sentence each:
 * all five control-plane log types go to a log group with a retention period;
 * authentication mode is ``API`` (access entries), and the creator gets no implicit admin;
 * add-on versions come from the one pins table, so a rebuild installs what was tested;
-* node groups ignore ``desiredSize`` drift: the autoscaler owns it, not ``pulumi up``.
+* node groups ignore ``desiredSize`` drift: the autoscaler owns it, not ``pulumi up``;
+* persistent volumes come from the EBS CSI driver (its role reached through Pod Identity,
+  no node-wide permissions) and a default ``gp3`` StorageClass that always encrypts, and
+  retains volumes when the cluster is deletion-protected (prod), so a deleted claim never
+  deletes data.
 """
 
 from __future__ import annotations
@@ -39,7 +43,8 @@ NODE_ROLE_POLICIES = (
 CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 # Add-ons that must run before nodes can become Ready; coredns needs nodes to schedule on.
 ADDONS_BEFORE_NODES = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent")
-ADDONS_AFTER_NODES = ("coredns",)
+ADDONS_AFTER_NODES = ("coredns", "aws-ebs-csi-driver")
+EBS_CSI_SERVICE_ACCOUNT = "ebs-csi-controller-sa"
 
 
 @dataclass
@@ -204,7 +209,8 @@ class EksCluster(pulumi.ComponentResource):
         # -- add-ons that nodes need ---------------------------------------------------
         pins = EKS_ADDONS[args.version]
 
-        def addon(addon_name: str, depends_on: list[pulumi.Resource]) -> aws.eks.Addon:
+        def addon(addon_name: str, depends_on: list[pulumi.Resource],
+                  pod_identity: list[aws.eks.AddonPodIdentityAssociationArgs] | None = None) -> aws.eks.Addon:
             return aws.eks.Addon(
                 child_name(name, addon_name),
                 cluster_name=cluster_name,
@@ -212,6 +218,7 @@ class EksCluster(pulumi.ComponentResource):
                 addon_version=pins[addon_name],
                 resolve_conflicts_on_create="OVERWRITE",
                 resolve_conflicts_on_update="OVERWRITE",
+                pod_identity_associations=pod_identity,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on),
             )
 
@@ -257,8 +264,21 @@ class EksCluster(pulumi.ComponentResource):
                     ignore_changes=["scalingConfig.desiredSize"],
                 ),
             ))
-        for a in ADDONS_AFTER_NODES:
-            addon(a, list(self.node_groups))
+        addon("coredns", list(self.node_groups))
+        ebs_role = aws.iam.Role(
+            child_name(name, "ebs-csi"),
+            assume_role_policy=service_trust_policy("pods.eks.amazonaws.com", ("sts:AssumeRole", "sts:TagSession")),
+            opts=child,
+        )
+        ebs_policy = aws.iam.RolePolicyAttachment(
+            child_name(name, "ebs-csi"),
+            role=ebs_role.name,
+            policy_arn=managed_policy_arn(partition, "service-role/AmazonEBSCSIDriverPolicy"),
+            opts=child,
+        )
+        ebs_csi = addon("aws-ebs-csi-driver", [*self.node_groups, ebs_policy], [
+            aws.eks.AddonPodIdentityAssociationArgs(role_arn=ebs_role.arn, service_account=EBS_CSI_SERVICE_ACCOUNT),
+        ])
 
         # -- outputs -------------------------------------------------------------------
         self.cluster_name = cluster_name
@@ -274,6 +294,19 @@ class EksCluster(pulumi.ComponentResource):
             child_name(name, "k8s"),
             kubeconfig=self.kubeconfig,
             opts=pulumi.ResourceOptions(parent=self, depends_on=self.node_groups),
+        )
+        self.default_storage_class = k8s.storage.v1.StorageClass(
+            child_name(name, "gp3"),
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name="gp3",
+                annotations={"storageclass.kubernetes.io/is-default-class": "true"},
+            ),
+            provisioner="ebs.csi.aws.com",
+            parameters={"type": "gp3", "encrypted": "true", "fsType": "ext4"},
+            volume_binding_mode="WaitForFirstConsumer",  # volume lands in the pod's AZ
+            allow_volume_expansion=True,
+            reclaim_policy="Retain" if args.deletion_protection else "Delete",
+            opts=pulumi.ResourceOptions(parent=self, provider=self.provider, depends_on=[ebs_csi]),
         )
         self.register_outputs({
             "clusterName": self.cluster_name,

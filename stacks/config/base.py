@@ -79,6 +79,11 @@ def format_errors(error: ValidationError) -> list[str]:
             if msg.startswith(prefix):
                 msg = msg[len(prefix):]
         etype = err["type"]
+        if not loc:
+            # Cross-section rules (StackConfig's model validator) name their own keys,
+            # one problem per line.
+            problems.extend(line for line in msg.splitlines() if line.strip())
+            continue
         if etype == "extra_forbidden":
             problems.append(f"{_path(loc)}: unknown key; remove it or fix its spelling")
             continue

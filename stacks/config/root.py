@@ -11,10 +11,13 @@ from stacks.config.aws import EcrConfig, EksConfig, VpcConfig
 from stacks.config.aws_data import Buckets, RedisConfig, check_redis_against_vpc
 from stacks.config.azure import AzureConfig, overlap_problems, problems_error
 from stacks.config.base import Model, is_prod, parse_cidr
+from stacks.config.monitoring import MonitoringConfig
 
 AWS_REGION = re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d$")
 RESERVED_TAGS = {"Environment", "Project", "ManagedBy"}
 REQUIRED_EXTRA_TAGS = ("Owner", "CostCenter")
+# Buckets the monitoring stack binds, and the service account each is bound to.
+MONITORING_BUCKETS = {"loki-chunks": "loki", "tempo-traces": "tempo"}
 
 
 class StackConfig(Model):
@@ -30,6 +33,7 @@ class StackConfig(Model):
     ecr: EcrConfig = EcrConfig()
     redis: RedisConfig | None = None
     buckets: Buckets = []
+    monitoring: MonitoringConfig | None = None
     azure: AzureConfig | None = None  # twincloud:azure; absent -> no Azure resources
 
     @field_validator("aws_region")
@@ -72,14 +76,46 @@ class StackConfig(Model):
 
     @model_validator(mode="after")
     def _cross(self, info: ValidationInfo) -> StackConfig:
+        """Rules spanning sections; every problem is reported, one per line, naming its key."""
+        problems: list[str] = []
         vpc = parse_cidr(self.vpc.cidr)
         svc = parse_cidr(self.eks.service_cidr)
         if vpc.overlaps(svc):
-            raise ValueError(f"eks.serviceCidr {self.eks.service_cidr} overlaps vpc.cidr {self.vpc.cidr}; "
-                             "pick a service range outside the VPC (e.g. 172.20.0.0/16)")
+            problems.append(f"twincloud:eks.serviceCidr: {self.eks.service_cidr} overlaps vpc.cidr {self.vpc.cidr}; "
+                            "pick a service range outside the VPC (e.g. 172.20.0.0/16)")
         if self.is_prod and self.protect is False:
-            raise ValueError("protect: false is not allowed in prod; stateful data must be protected")
+            problems.append("twincloud:protect: false is not allowed in prod; stateful data must be protected")
+        problems += self._monitoring_buckets()
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
+
+    def _monitoring_buckets(self) -> list[str]:
+        """The monitoring stack stores Loki chunks and Tempo traces in Pod Identity buckets
+        bound to its own service accounts; it creates the namespace and the accounts itself."""
+        if self.monitoring is None or not self.monitoring.enabled:
+            return []
+        problems = []
+        by_name = {b.name: b for b in self.buckets}
+        for bucket, account in MONITORING_BUCKETS.items():
+            b = by_name.get(bucket)
+            where = f"twincloud:buckets[{self.buckets.index(b)}]" if b else "twincloud:buckets"
+            if b is None:
+                problems.append(f"twincloud:buckets: the monitoring stack needs a bucket named {bucket!r} "
+                                f"(namespace: monitoring, serviceAccount: {account}, access: read-write); "
+                                "add it or set twincloud:monitoring.enabled: false")
+                continue
+            if b.namespace != "monitoring" or b.service_account != account:
+                problems.append(f"{where}: bucket {bucket!r} must bind namespace 'monitoring' and serviceAccount "
+                                f"{account!r} (got {b.namespace}/{b.service_account}): the monitoring stack runs "
+                                "as that account")
+            if b.access != "read-write":
+                problems.append(f"{where}.access: {bucket!r} must be read-write (got {b.access!r})")
+            if b.create_namespace or b.create_service_account:
+                problems.append(f"{where}: set createNamespace: false and createServiceAccount: false for "
+                                f"{bucket!r}: the monitoring stack creates the namespace and the {account!r} "
+                                "service account itself (two owners of one object fail on create)")
+        return problems
 
     @model_validator(mode="after")
     def _azure_cross(self) -> StackConfig:

@@ -1,0 +1,316 @@
+"""Helm values of the five pinned charts, as plain data (no Pulumi types).
+
+Every image is set from the pins table (registry, repository and tag), every service account
+that must match a cloud identity binding is named explicitly, and no value ever carries a
+credential: secrets live in Kubernetes Secrets the component creates and the charts only
+reference them by name.
+
+GitOps/HPA rule: where a workload has an autoscaler, its ``replicas`` is not set (the
+autoscaler owns the count; a fixed value would be reset on every sync and fight it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from components.monitoring.durations import retention_size
+from components.monitoring.endpoints import ALLOY_HTTP_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, StackEndpoints
+from components.monitoring.storage import AzureBlobTarget, S3Target, StorageTarget
+from components.versions import IMAGES, ImagePin
+
+WORKLOAD_IDENTITY_LABEL = "azure.workload.identity/use"
+WORKLOAD_IDENTITY_CLIENT_ID = "azure.workload.identity/client-id"
+
+
+@dataclass(frozen=True)
+class PrometheusSizing:
+    retention: str = "15d"
+    storage_size: str = "50Gi"
+    memory_request: str = "2Gi"
+    memory_limit: str = "4Gi"
+    cpu_request: str = "500m"
+    replicas: int = 1
+
+
+@dataclass(frozen=True)
+class AlertmanagerSizing:
+    replicas: int = 1
+    storage_size: str = "2Gi"
+
+
+@dataclass(frozen=True)
+class LokiSizing:
+    replicas: int = 1  # single-binary replicas, or write/backend replicas in simple-scalable
+    read_min_replicas: int = 2  # simple-scalable read path (autoscaled)
+    read_max_replicas: int = 6
+    storage_size: str = "10Gi"
+    memory_limit: str = "2Gi"
+    caches: bool = False
+
+
+@dataclass(frozen=True)
+class TempoSizing:
+    storage_size: str = "10Gi"
+    memory_limit: str = "2Gi"
+
+
+@dataclass(frozen=True)
+class GrafanaSizing:
+    replicas: int = 1
+    persistence: bool = False
+    storage_size: str = "5Gi"
+
+
+def _image(key: str) -> ImagePin:
+    return IMAGES[key]
+
+
+def image_parts(key: str, *, registry_key: str = "registry", repository_key: str = "repository") -> dict[str, str]:
+    """``{"registry": ..., "repository": ..., "tag": ...}`` for charts that split the reference."""
+    pin = _image(key)
+    return {registry_key: pin.registry, repository_key: pin.repository, "tag": pin.tag}
+
+
+def _pvc(size: str, storage_class: str | None) -> dict[str, Any]:
+    spec: dict[str, Any] = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": size}}}
+    if storage_class:
+        spec["storageClassName"] = storage_class
+    return {"volumeClaimTemplate": {"spec": spec}}
+
+
+def _resources(cpu: str, memory_request: str, memory_limit: str) -> dict[str, Any]:
+    # No CPU limit: throttling a scraper or an ingester hurts more than it protects.
+    return {"requests": {"cpu": cpu, "memory": memory_request}, "limits": {"memory": memory_limit}}
+
+
+# -- kube-prometheus-stack --------------------------------------------------------------
+
+def prometheus_stack_values(
+    *,
+    endpoints: StackEndpoints,
+    prometheus: PrometheusSizing,
+    alertmanager: AlertmanagerSizing,
+    alertmanager_secret: str,
+    rules: dict[str, Any],
+    storage_class: str | None,
+) -> dict[str, Any]:
+    return {
+        "crds": {"enabled": True},
+        "grafana": {"enabled": False},  # deployed from its own pinned chart
+        "windowsMonitoring": {"enabled": False},
+        # Managed control planes (EKS, AKS) expose none of these; scraping them only fires alerts.
+        "kubeControllerManager": {"enabled": False},
+        "kubeScheduler": {"enabled": False},
+        "kubeEtcd": {"enabled": False},
+        "kubeProxy": {"enabled": False},
+        "defaultRules": {"create": True, "rules": {
+            "etcd": False, "kubeControllerManager": False, "kubeSchedulerAlerting": False,
+            "kubeSchedulerRecording": False, "kubeProxy": False, "windows": False,
+        }},
+        "additionalPrometheusRulesMap": {"twincloud": rules},
+        "prometheusOperator": {
+            "image": image_parts("prometheus-operator"),
+            "prometheusConfigReloader": {"image": image_parts("prometheus-config-reloader")},
+            "admissionWebhooks": {"patch": {"image": image_parts("kube-webhook-certgen")}},
+            "resources": _resources("100m", "256Mi", "512Mi"),
+        },
+        "kube-state-metrics": {"image": image_parts("kube-state-metrics")},
+        "nodeExporter": {"enabled": True, "operatingSystems": {"aix": {"enabled": False},
+                                                               "darwin": {"enabled": False}}},
+        "prometheus-node-exporter": {
+            # hostNetwork/hostPID/hostPath: lives in the privileged agents namespace.
+            "namespaceOverride": endpoints.agents_namespace,
+            "image": {**image_parts("node-exporter"), "distroless": False},  # the pinned tag is the distroless one
+        },
+        "alertmanager": {
+            "alertmanagerSpec": {
+                "image": image_parts("alertmanager"),
+                "replicas": alertmanager.replicas,
+                "useExistingSecret": True,  # the config (with receiver URLs) is a Secret we create
+                "configSecret": alertmanager_secret,
+                "storage": _pvc(alertmanager.storage_size, storage_class),
+                "resources": _resources("50m", "128Mi", "256Mi"),
+            },
+        },
+        "prometheus": {"prometheusSpec": {
+            "image": image_parts("prometheus"),
+            "replicas": prometheus.replicas,
+            "enableRemoteWriteReceiver": True,  # Alloy and Tempo's metrics generator write here
+            "enableFeatures": ["exemplar-storage"],  # Tempo sends exemplars (metric -> trace links)
+            "retention": prometheus.retention,
+            "retentionSize": retention_size(prometheus.storage_size),
+            "storageSpec": _pvc(prometheus.storage_size, storage_class),
+            "resources": _resources(prometheus.cpu_request, prometheus.memory_request, prometheus.memory_limit),
+            # Select every ServiceMonitor/PodMonitor/rule in the cluster, not only this release's.
+            "serviceMonitorSelectorNilUsesHelmValues": False,
+            "podMonitorSelectorNilUsesHelmValues": False,
+            "ruleSelectorNilUsesHelmValues": False,
+            "probeSelectorNilUsesHelmValues": False,
+            "scrapeConfigSelectorNilUsesHelmValues": False,
+        }},
+    }
+
+
+# -- Loki ---------------------------------------------------------------------------------
+
+def loki_values(
+    *,
+    mode: str,
+    config: dict[str, Any],
+    storage: StorageTarget,
+    service_account: str,
+    sizing: LokiSizing,
+    storage_class: str | None,
+    workload_identity: bool,
+) -> dict[str, Any]:
+    """Values for the loki chart; ``config`` (``loki_config``) replaces the chart's template."""
+    pin = _image("loki")
+    pod_labels = {WORKLOAD_IDENTITY_LABEL: "true"} if workload_identity else {}
+    if isinstance(storage, S3Target):
+        chart_storage: dict[str, Any] = {"type": "s3", "s3": {"region": storage.region}}
+        bucket = storage.bucket
+    elif isinstance(storage, AzureBlobTarget):
+        chart_storage = {"type": "azure", "azure": {"accountName": storage.storage_account,
+                                                    "useFederatedToken": True}}
+        bucket = storage.container
+    else:
+        raise TypeError(f"unsupported storage target {storage!r}")
+    chart_storage["bucketNames"] = {"chunks": bucket, "ruler": bucket, "admin": bucket}
+    persistence = {"size": sizing.storage_size, **({"storageClass": storage_class} if storage_class else {})}
+    resources = _resources("250m", "512Mi", sizing.memory_limit)
+    values: dict[str, Any] = {
+        "deploymentMode": "Monolithic" if mode == "single-binary" else "SimpleScalable",
+        "loki": {
+            "image": {"registry": pin.registry, "repository": pin.repository, "tag": pin.tag},
+            "auth_enabled": False,
+            "config": yaml.safe_dump(config, sort_keys=False),
+            "schemaConfig": config["schema_config"],
+            "storage": chart_storage,
+            "podLabels": pod_labels,
+        },
+        # The pods run as the service account the cloud identity is bound to; the chart must
+        # neither create nor rename it (an earlier chart default changed and broke bindings).
+        "serviceAccount": {"create": False, "name": service_account},
+        "gateway": {"image": image_parts("loki-gateway"), "replicas": 1 if mode == "single-binary" else 2},
+        "lokiCanary": {"enabled": False},
+        "test": {"enabled": False},
+        "sidecar": {"rules": {"enabled": False}},
+        "monitoring": {"serviceMonitor": {"enabled": True}},
+        "memcached": {"image": image_parts("memcached")},
+        "memcachedExporter": {"image": image_parts("memcached-exporter")},
+        "chunksCache": {"enabled": sizing.caches, "allocatedMemory": 1024},
+        "resultsCache": {"enabled": sizing.caches, "allocatedMemory": 256},
+    }
+    if mode == "single-binary":
+        values["singleBinary"] = {"replicas": sizing.replicas, "persistence": persistence,
+                                  "resources": resources, "sidecar": False}
+        values.update({"write": {"replicas": 0}, "read": {"replicas": 0}, "backend": {"replicas": 0}})
+    else:
+        values["singleBinary"] = {"replicas": 0}
+        values["write"] = {"replicas": sizing.replicas, "persistence": persistence, "resources": resources}
+        values["backend"] = {"replicas": sizing.replicas, "persistence": persistence, "resources": resources,
+                             "sidecar": False}
+        # The read path scales with query load: the HPA owns its replica count.
+        values["read"] = {"autoscaling": {"enabled": True, "minReplicas": sizing.read_min_replicas,
+                                          "maxReplicas": sizing.read_max_replicas,
+                                          "targetCPUUtilizationPercentage": 70},
+                          "resources": resources}
+    return values
+
+
+# -- Tempo --------------------------------------------------------------------------------
+
+def tempo_values(
+    *,
+    config: dict[str, Any],
+    service_account: str,
+    sizing: TempoSizing,
+    storage_class: str | None,
+    workload_identity: bool,
+) -> dict[str, Any]:
+    """Values for the tempo (single binary) chart; ``config`` (``tempo_config``) replaces its template."""
+    pin = _image("tempo")
+    persistence: dict[str, Any] = {"enabled": True, "size": sizing.storage_size}
+    if storage_class:
+        persistence["storageClassName"] = storage_class
+    return {
+        "replicas": 1,  # the single binary keeps unflushed traces in its own WAL; it does not shard
+        "tempo": {
+            "repository": f"{pin.registry}/{pin.repository}",
+            "tag": pin.tag,
+            "reportingEnabled": False,
+            "resources": _resources("250m", "512Mi", sizing.memory_limit),
+            "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]},
+                                "seccompProfile": {"type": "RuntimeDefault"}},
+        },
+        "config": yaml.safe_dump(config, sort_keys=False),
+        "serviceAccount": {"create": False, "name": service_account},
+        "podLabels": {WORKLOAD_IDENTITY_LABEL: "true"} if workload_identity else {},
+        "persistence": persistence,
+        "serviceMonitor": {"enabled": True},
+        "tempoQuery": {"enabled": False},
+    }
+
+
+# -- Alloy --------------------------------------------------------------------------------
+
+def alloy_values(*, config: str) -> dict[str, Any]:
+    pin = _image("alloy")
+    return {
+        "image": {"registry": pin.registry, "repository": pin.repository, "tag": pin.tag},
+        "configReloader": {"image": {**image_parts("alloy-config-reloader"), "digest": ""}},
+        "controller": {"type": "daemonset"},
+        "alloy": {
+            "configMap": {"create": True, "content": config},
+            "enableReporting": False,
+            "mounts": {"varlog": True},  # /var/log/pods, read-only
+            "extraPorts": [
+                {"name": "otlp-grpc", "port": OTLP_GRPC_PORT, "targetPort": OTLP_GRPC_PORT, "protocol": "TCP"},
+                {"name": "otlp-http", "port": OTLP_HTTP_PORT, "targetPort": OTLP_HTTP_PORT, "protocol": "TCP"},
+            ],
+            "listenPort": ALLOY_HTTP_PORT,
+            "resources": _resources("100m", "256Mi", "1Gi"),
+        },
+        "service": {"enabled": True, "type": "ClusterIP"},
+        "serviceMonitor": {"enabled": True},
+    }
+
+
+# -- Grafana ------------------------------------------------------------------------------
+
+def grafana_values(
+    *,
+    datasources: dict[str, Any],
+    admin_secret: str,
+    sizing: GrafanaSizing,
+    storage_class: str | None,
+    dashboard_label: str,
+) -> dict[str, Any]:
+    pin = _image("grafana")
+    persistence: dict[str, Any] = {"enabled": sizing.persistence, "size": sizing.storage_size}
+    if sizing.persistence and storage_class:
+        persistence["storageClassName"] = storage_class
+    return {
+        "image": {"registry": pin.registry, "repository": pin.repository, "tag": pin.tag},
+        "replicas": sizing.replicas,
+        "admin": {"existingSecret": admin_secret, "userKey": "admin-user", "passwordKey": "admin-password"},
+        "datasources": {"datasources.yaml": datasources},
+        "sidecar": {
+            "image": {**image_parts("grafana-sidecar"), "sha": ""},
+            "dashboards": {"enabled": True, "label": dashboard_label, "labelValue": "1",
+                           "folderAnnotation": "grafana_folder",
+                           "provider": {"foldersFromFilesStructure": True}},
+        },
+        "persistence": persistence,
+        "initChownData": {"enabled": False},  # needs root; fsGroup already owns the volume
+        "testFramework": {"enabled": False},
+        "serviceMonitor": {"enabled": True},
+        "grafana.ini": {
+            "analytics": {"reporting_enabled": False, "check_for_updates": False},
+            "users": {"allow_sign_up": False},
+            "auth.anonymous": {"enabled": False},
+        },
+    }

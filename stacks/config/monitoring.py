@@ -1,0 +1,228 @@
+"""Config section ``twincloud:monitoring``: the monitoring stack's mode, retention and sizing.
+
+Durations are whole hours, days or weeks (``12h``, ``14d``, ``2w``); sizes are Kubernetes
+quantities in ``Mi``/``Gi``/``Ti``. Alertmanager receiver URLs embed tokens: set them as
+secrets (``pulumi config set --secret --path 'twincloud:monitoring.alertmanager.receivers[0].url' ...``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
+
+from components.monitoring.durations import DURATION, QUANTITY, hours, mebibytes
+from stacks.config.base import Model, is_prod
+
+K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+CPU = re.compile(r"^(\d+m|\d+(\.\d+)?)$")
+PROD_MIN_PROMETHEUS_MEMORY = "1Gi"  # Prometheus was OOMKilled at 512Mi replaying its WAL
+
+
+def _duration(v: str) -> str:
+    if not DURATION.match(v):
+        raise ValueError("use a whole number of hours, days or weeks, e.g. 12h, 14d or 2w")
+    if hours(v) < 1:
+        raise ValueError("must be at least 1h")
+    return v
+
+
+def _quantity(v: str) -> str:
+    if not QUANTITY.match(v):
+        raise ValueError("use a Kubernetes quantity in Mi, Gi or Ti, e.g. 512Mi or 20Gi")
+    return v
+
+
+class RetentionConfig(Model):
+    """``retention``: how long logs (Loki) and traces (Tempo) are kept in object storage."""
+
+    logs: str = "31d"
+    traces: str = "14d"
+
+    @field_validator("logs")
+    @classmethod
+    def _logs(cls, v: str) -> str:
+        _duration(v)
+        if hours(v) % 24:
+            raise ValueError("Loki deletes whole daily index periods; use whole days, e.g. 7d or 31d")
+        return v
+
+    @field_validator("traces")
+    @classmethod
+    def _traces(cls, v: str) -> str:
+        return _duration(v)
+
+
+class PrometheusConfig(Model):
+    """``prometheus``: TSDB retention, volume and memory."""
+
+    retention: str = "15d"
+    storage_size: str = "50Gi"
+    memory_request: str = "2Gi"
+    memory_limit: str = "4Gi"
+    cpu_request: str = "500m"
+    replicas: Annotated[int, Field(ge=1, le=5)] = 1
+
+    _retention = field_validator("retention")(classmethod(lambda cls, v: _duration(v)))
+    _size = field_validator("storage_size")(classmethod(lambda cls, v: _quantity(v)))
+
+    @field_validator("memory_request", "memory_limit")
+    @classmethod
+    def _memory(cls, v: str, info: ValidationInfo) -> str:
+        _quantity(v)
+        if is_prod(info) and mebibytes(v) < mebibytes(PROD_MIN_PROMETHEUS_MEMORY):
+            raise ValueError(f"prod needs at least {PROD_MIN_PROMETHEUS_MEMORY}: Prometheus was OOMKilled at 512Mi "
+                             "while replaying its WAL; set 2Gi or more")
+        return v
+
+    @field_validator("cpu_request")
+    @classmethod
+    def _cpu(cls, v: str) -> str:
+        if not CPU.match(v):
+            raise ValueError("use a CPU quantity like 500m or 1")
+        return v
+
+    @field_validator("replicas")
+    @classmethod
+    def _replicas(cls, v: int, info: ValidationInfo) -> int:
+        if is_prod(info) and v < 2:
+            raise ValueError("prod needs at least 2 Prometheus replicas so a node loss keeps metrics and alerts")
+        return v
+
+    @model_validator(mode="after")
+    def _limit(self) -> PrometheusConfig:
+        if QUANTITY.match(self.memory_request) and QUANTITY.match(self.memory_limit) \
+                and mebibytes(self.memory_limit) < mebibytes(self.memory_request):
+            raise ValueError(f"memoryLimit ({self.memory_limit}) must not be below memoryRequest "
+                             f"({self.memory_request})")
+        return self
+
+
+class ReceiverConfig(Model):
+    """One Alertmanager receiver; ``url`` is secret (webhook URLs embed tokens)."""
+
+    name: str
+    type: Literal["webhook", "slack"] = "webhook"
+    url: SecretStr
+    channel: str | None = None
+    send_resolved: bool = True
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not K8S_NAME.match(v) or v == "null" or len(v) > 63:
+            raise ValueError("receiver names are lower-case letters, digits and '-' (not 'null'), at most 63 chars")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: SecretStr) -> SecretStr:
+        if not v.get_secret_value().strip():
+            raise ValueError("url is empty; set it with pulumi config set --secret --path "
+                             "'twincloud:monitoring.alertmanager.receivers[N].url' https://...")
+        return v
+
+
+class AlertmanagerConfig(Model):
+    """``alertmanager``: replicas and where alerts go."""
+
+    replicas: Annotated[int, Field(ge=1, le=5)] = 1
+    storage_size: str = "2Gi"
+    receivers: list[ReceiverConfig] = []
+
+    _size = field_validator("storage_size")(classmethod(lambda cls, v: _quantity(v)))
+
+    @field_validator("replicas")
+    @classmethod
+    def _replicas(cls, v: int, info: ValidationInfo) -> int:
+        if is_prod(info) and v < 2:
+            raise ValueError("prod needs at least 2 Alertmanager replicas (they deduplicate notifications as a cluster)")
+        return v
+
+    @field_validator("receivers")
+    @classmethod
+    def _receivers(cls, v: list[ReceiverConfig], info: ValidationInfo) -> list[ReceiverConfig]:
+        names = [r.name for r in v]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"duplicate receiver names {dupes}")
+        if is_prod(info) and not v:
+            raise ValueError("prod needs at least one receiver, or alerts reach nobody; add one with a secret url")
+        return v
+
+
+class LokiConfig(Model):
+    """``loki``: replicas (single-binary pods, or write/backend pods), read autoscaling, volumes."""
+
+    replicas: Annotated[int, Field(ge=1, le=20)] = 1
+    read_min_replicas: Annotated[int, Field(ge=1, le=50)] = 2
+    read_max_replicas: Annotated[int, Field(ge=1, le=50)] = 6
+    storage_size: str = "10Gi"
+    memory_limit: str = "2Gi"
+    caches: bool = False
+
+    _sizes = field_validator("storage_size", "memory_limit")(classmethod(lambda cls, v: _quantity(v)))
+
+    @field_validator("replicas")
+    @classmethod
+    def _replicas(cls, v: int, info: ValidationInfo) -> int:
+        if is_prod(info) and v < 3:
+            raise ValueError("prod needs at least 3 Loki replicas (replication factor 3 keeps logs through a node loss)")
+        return v
+
+    @model_validator(mode="after")
+    def _read(self) -> LokiConfig:
+        if self.read_min_replicas > self.read_max_replicas:
+            raise ValueError(f"readMinReplicas ({self.read_min_replicas}) must not exceed readMaxReplicas "
+                             f"({self.read_max_replicas})")
+        return self
+
+
+class TempoConfig(Model):
+    """``tempo``: the single binary's WAL volume and memory."""
+
+    storage_size: str = "10Gi"
+    memory_limit: str = "2Gi"
+
+    _sizes = field_validator("storage_size", "memory_limit")(classmethod(lambda cls, v: _quantity(v)))
+
+
+class GrafanaConfig(Model):
+    """``grafana``: replicas and whether its SQLite state (users, annotations) gets a volume."""
+
+    replicas: Annotated[int, Field(ge=1, le=5)] = 1
+    persistence: bool = False
+    storage_size: str = "5Gi"
+
+    _size = field_validator("storage_size")(classmethod(lambda cls, v: _quantity(v)))
+
+    @model_validator(mode="after")
+    def _sqlite(self) -> GrafanaConfig:
+        if self.persistence and self.replicas > 1:
+            raise ValueError("persistence uses one ReadWriteOnce volume for SQLite; keep replicas: 1 with it")
+        return self
+
+
+class MonitoringConfig(Model):
+    """``twincloud:monitoring``: the monitoring stack on the cluster."""
+
+    enabled: bool = True
+    loki_mode: Literal["single-binary", "simple-scalable"] = "single-binary"
+    # Sections default to ``{}`` (not an instance) so an omitted section is still validated
+    # with the stack's context: prod rules apply to defaults too.
+    retention: RetentionConfig = Field(default_factory=dict)
+    storage_class: str | None = None
+    network_policies: bool = True
+    prometheus: PrometheusConfig = Field(default_factory=dict)
+    alertmanager: AlertmanagerConfig = Field(default_factory=dict)
+    loki: LokiConfig = Field(default_factory=dict)
+    tempo: TempoConfig = Field(default_factory=dict)
+    grafana: GrafanaConfig = Field(default_factory=dict)
+
+    @field_validator("storage_class")
+    @classmethod
+    def _storage_class(cls, v: str | None) -> str | None:
+        if v is not None and (not K8S_NAME.match(v) or len(v) > 253):
+            raise ValueError("not a StorageClass name; omit it to use the cluster's default StorageClass")
+        return v

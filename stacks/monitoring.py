@@ -1,0 +1,108 @@
+"""Composes the monitoring stack on a cluster from validated config (no resource details here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.monitoring.stack import AlertReceiverSpec, MonitoringStack, MonitoringStackArgs
+from components.monitoring.storage import AwsObjectStorage, ObjectStorage
+from components.monitoring.values import AlertmanagerSizing, GrafanaSizing, LokiSizing, PrometheusSizing, TempoSizing
+from stacks.aws_data import AwsData
+from stacks.config import StackConfig
+
+
+@dataclass(frozen=True)
+class MonitoringStorage:
+    """The storage bindings of the two object-storage consumers (from the bucket components)."""
+
+    loki: ObjectStorage
+    tempo: ObjectStorage
+
+
+def aws_monitoring_storage(cfg: StackConfig, aws_data: AwsData) -> MonitoringStorage | None:
+    """Bindings to the Loki and Tempo Pod Identity buckets (the schema guarantees they
+    exist and bind the monitoring service accounts whenever monitoring is enabled)."""
+    if cfg.monitoring is None or not cfg.monitoring.enabled:
+        return None
+    by_name = {b.name: b for b in cfg.buckets}
+
+    def binding(bucket: str) -> AwsObjectStorage:
+        entry = by_name[bucket]
+        return AwsObjectStorage(bucket=aws_data.buckets[bucket].bucket_name, region=cfg.aws_region,
+                                service_account=entry.service_account, namespace=entry.namespace)
+
+    return MonitoringStorage(loki=binding("loki-chunks"), tempo=binding("tempo-traces"))
+
+
+def monitoring_args(
+    cfg: StackConfig,
+    *,
+    provider: k8s.Provider,
+    cloud: Literal["aws", "azure"],
+    storage: MonitoringStorage,
+    kubernetes_version: str,
+    cluster_name: str,
+) -> MonitoringStackArgs:
+    """Component arguments from the ``twincloud:monitoring`` section."""
+    m = cfg.monitoring
+    assert m is not None
+    p, am, lk = m.prometheus, m.alertmanager, m.loki
+    return MonitoringStackArgs(
+        provider=provider,
+        cloud=cloud,
+        loki_storage=storage.loki,
+        tempo_storage=storage.tempo,
+        kubernetes_version=kubernetes_version,
+        cluster_name=cluster_name,
+        loki_mode=m.loki_mode,
+        log_retention=m.retention.logs,
+        trace_retention=m.retention.traces,
+        prometheus=PrometheusSizing(retention=p.retention, storage_size=p.storage_size,
+                                    memory_request=p.memory_request, memory_limit=p.memory_limit,
+                                    cpu_request=p.cpu_request, replicas=p.replicas),
+        alertmanager=AlertmanagerSizing(replicas=am.replicas, storage_size=am.storage_size),
+        receivers=[AlertReceiverSpec(name=r.name, url=pulumi.Output.secret(r.url.get_secret_value()), type=r.type,
+                                     channel=r.channel, send_resolved=r.send_resolved) for r in am.receivers],
+        loki=LokiSizing(replicas=lk.replicas, read_min_replicas=lk.read_min_replicas,
+                        read_max_replicas=lk.read_max_replicas, storage_size=lk.storage_size,
+                        memory_limit=lk.memory_limit, caches=lk.caches),
+        tempo=TempoSizing(storage_size=m.tempo.storage_size, memory_limit=m.tempo.memory_limit),
+        grafana=GrafanaSizing(replicas=m.grafana.replicas, persistence=m.grafana.persistence,
+                              storage_size=m.grafana.storage_size),
+        storage_class=m.storage_class,
+        network_policies=m.network_policies,
+        protect=cfg.protect_stateful,
+    )
+
+
+def build_monitoring(
+    cfg: StackConfig,
+    prefix: str,
+    provider: k8s.Provider,
+    cloud: Literal["aws", "azure"],
+    storage: MonitoringStorage | None,
+    *,
+    kubernetes_version: str,
+    cluster_name: str,
+) -> MonitoringStack | None:
+    """The monitoring stack on one cluster, or None when ``twincloud:monitoring`` is absent or disabled.
+
+    Exports (suffixed by cloud): the Grafana admin password (secret), the OTLP endpoints
+    applications send traces to, and the monitoring namespace.
+    """
+    if cfg.monitoring is None or not cfg.monitoring.enabled or storage is None:
+        return None
+    stack = MonitoringStack(f"{prefix}-monitoring-{cloud}", monitoring_args(
+        cfg, provider=provider, cloud=cloud, storage=storage,
+        kubernetes_version=kubernetes_version, cluster_name=cluster_name,
+    ))
+    suffix = cloud.capitalize()
+    pulumi.export(f"monitoringNamespace{suffix}", stack.namespace)
+    pulumi.export(f"grafanaAdminPassword{suffix}", stack.grafana_admin_password)
+    pulumi.export(f"otlpGrpcEndpoint{suffix}", stack.endpoints.otlp_grpc_endpoint)
+    pulumi.export(f"otlpHttpEndpoint{suffix}", stack.endpoints.otlp_http_endpoint)
+    return stack

@@ -1,0 +1,283 @@
+"""Run the policy pack against an offline plan through pulumi_policy's own analyzer.
+
+``pulumi preview --policy-pack policies`` starts ``policies/__main__.py``, whose
+``PolicyPack`` serves ``pulumi_policy.policy._PolicyAnalyzerServicer`` over gRPC. Here the
+same servicer is called in-process, with the calls the CLI makes, in the CLI's order:
+
+1. ``GetAnalyzerInfo`` -- the policies, their config schemas and enforcement levels;
+2. ``Configure`` -- every policy's config reconciled like the CLI does (schema defaults,
+   then the pack's ``initial_config``, then the stack's policy config);
+3. ``ConfigureStack`` -- stack name, project, dry-run, stack tags;
+4. ``Analyze`` once per registered resource, with the inputs the program sent to the
+   engine (``RegisterResourceRequest.object``, marshalled as the engine marshals them for
+   analyzers: secrets kept, resource references as ids/URNs, output values unwrapped);
+5. ``AnalyzeStack`` once with every resource, its parent, dependencies and property
+   dependencies.
+
+So a rule behaves offline exactly as it does in a real preview (minus values only the
+cloud knows).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from google.protobuf import empty_pb2, json_format, struct_pb2
+
+from tools.engine import PROJECT, Plan, PlannedResource, Secret
+
+_SIG = "4dabf18193072939515e22adb298388d"
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+_RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+_OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
+_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+PACK_VERSION = "0.1.0"
+
+
+def _for_analyzer(value: Any) -> Any:
+    """Engine wire values -> what an analyzer receives (``KeepResources: false``)."""
+    if isinstance(value, dict):
+        sig = value.get(_SIG)
+        if sig == _SECRET_SIG:
+            return {_SIG: _SECRET_SIG, "value": _for_analyzer(value.get("value"))}
+        if sig == _RESOURCE_SIG:
+            return value.get("id") or value.get("urn")
+        if sig == _OUTPUT_SIG:
+            if "value" not in value:
+                return _UNKNOWN
+            inner = _for_analyzer(value["value"])
+            return {_SIG: _SECRET_SIG, "value": inner} if value.get("secret") else inner
+        if sig is not None:
+            return value  # assets and archives pass through unchanged
+        return {k: _for_analyzer(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_for_analyzer(v) for v in value]
+    return value
+
+
+def _struct(data: Mapping[str, Any]) -> struct_pb2.Struct:
+    out = struct_pb2.Struct()
+    out.update(dict(data))
+    return out
+
+
+def _from_inputs(value: Any) -> Any:
+    """Decoded plan inputs (``Secret`` markers) back to wire form, for resources built by hand."""
+    if isinstance(value, Secret):
+        return {_SIG: _SECRET_SIG, "value": _from_inputs(value.value)}
+    if isinstance(value, Mapping):
+        return {str(k): _from_inputs(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_from_inputs(v) for v in value]
+    return value
+
+
+def _properties(resource: PlannedResource) -> struct_pb2.Struct:
+    request = resource.request
+    if request is None:
+        return _struct(_from_inputs(resource.inputs))
+    if not request.HasField("object"):
+        return _struct({})
+    return _struct(_for_analyzer(json_format.MessageToDict(request.object)))
+
+
+def _seconds(duration: str) -> float:
+    """A Go duration (``1h30m``, ``45s``) in seconds; custom timeouts travel as such strings."""
+    units = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+    total = 0.0
+    for number, unit in re.findall(r"([\d.]+)(ms|h|m|s)", duration or ""):
+        total += float(number) * units[unit]
+    return total
+
+
+def _options(resource: PlannedResource, proto: Any) -> Any:
+    request = resource.request
+    timeouts = None
+    if request is not None and request.HasField("customTimeouts"):
+        ct = request.customTimeouts
+        timeouts = proto.AnalyzerResourceOptions.CustomTimeouts(
+            create=_seconds(ct.create), update=_seconds(ct.update), delete=_seconds(ct.delete))
+    return proto.AnalyzerResourceOptions(
+        protect=resource.protect,
+        ignoreChanges=list(resource.ignore_changes),
+        deleteBeforeReplace=bool(request.deleteBeforeReplace) if request is not None else False,
+        deleteBeforeReplaceDefined=bool(request.deleteBeforeReplaceDefined) if request is not None else False,
+        additionalSecretOutputs=list(request.additionalSecretOutputs) if request is not None else [],
+        aliases=[a for a in resource.aliases if isinstance(a, str) and a.startswith("urn:")],
+        customTimeouts=timeouts,
+        parent=resource.parent or "",
+    )
+
+
+class _Providers:
+    """The provider each resource is served by, as the engine reports it to analyzers:
+    explicit providers from the plan, default providers from the stack config."""
+
+    def __init__(self, plan: Plan, proto: Any) -> None:
+        self.proto = proto
+        self.stack = plan.stack
+        self.by_urn = {r.urn: r for r in plan.resources if r.type.startswith("pulumi:providers:")}
+        self.config = plan.config or {}
+
+    def _default(self, package: str) -> Any:
+        props: dict[str, Any] = {}
+        if package == "aws" and self.config.get("aws:region"):
+            props["region"] = self.config["aws:region"]
+        azure = self.config.get("azure")
+        if package == "azure-native" and isinstance(azure, Mapping) and azure.get("location"):
+            props["location"] = azure["location"]
+        name = f"default_{package.replace('-', '_')}"
+        return self.proto.AnalyzerProviderResource(
+            type=f"pulumi:providers:{package}", name=name, properties=_struct(props),
+            urn=f"urn:pulumi:{self.stack}::{PROJECT}::pulumi:providers:{package}::{name}")
+
+    def for_resource(self, resource: PlannedResource) -> Any:
+        if not resource.custom or resource.type.startswith("pulumi:providers:"):
+            return None
+        ref = resource.provider or ""
+        urn = ref.rsplit("::", 1)[0] if "::" in ref else ""
+        provider = self.by_urn.get(urn)
+        if provider is not None:
+            return self.proto.AnalyzerProviderResource(
+                type=provider.type, name=provider.name, urn=provider.urn, properties=_properties(provider))
+        package = resource.type.split(":", 1)[0]
+        return self._default(package)
+
+
+class PolicyConfigError(ValueError):
+    """The policy pack config does not match the policies' config schemas."""
+
+
+def _validate(info: Any, result: Mapping[str, tuple[int, dict[str, Any]]]) -> None:
+    """Check every policy's config against its schema, as the CLI does before Configure."""
+    import jsonschema
+
+    problems = []
+    for policy in info.policies:
+        schema = {"type": "object", "properties": json_format.MessageToDict(policy.configSchema.properties)}
+        for error in jsonschema.Draft7Validator(schema).iter_errors(result[policy.name][1]):
+            where = ".".join(str(p) for p in error.absolute_path)
+            problems.append(f"{policy.name}.{where}: {error.message}")
+    if problems:
+        raise PolicyConfigError("invalid policy pack config: " + "; ".join(problems))
+
+
+def _reconciled_config(info: Any, proto: Any, overrides: Mapping[str, Mapping[str, Any]] | None) -> Any:
+    """Every policy's config as the CLI reconciles it: schema defaults, then the pack's
+    initial config, then the given overrides (``{"policy": {"enforcementLevel": .., key: ..}}``)."""
+    levels = {"advisory": proto.ADVISORY, "mandatory": proto.MANDATORY, "remediate": proto.REMEDIATE,
+              "disabled": proto.DISABLED}
+    result: dict[str, tuple[int, dict[str, Any]]] = {}
+    for policy in info.policies:
+        schema = json_format.MessageToDict(policy.configSchema.properties)
+        props = {k: v["default"] for k, v in schema.items() if isinstance(v, Mapping) and "default" in v}
+        result[policy.name] = (policy.enforcementLevel, props)
+
+    def apply(given: Mapping[str, Any]) -> None:
+        for name, value in given.items():
+            if name not in result:
+                continue
+            level, props = result[name]
+            if isinstance(value, str):
+                level = levels[value]
+            else:
+                value = dict(value)
+                if "enforcementLevel" in value:
+                    raw = value.pop("enforcementLevel")
+                    level = levels[raw] if isinstance(raw, str) else raw
+                props = {**props, **value}
+            result[name] = (level, props)
+
+    apply({k: {**json_format.MessageToDict(v.properties), "enforcementLevel": v.enforcementLevel}
+           for k, v in info.initialConfig.items()})
+    if overrides:
+        unknown = sorted(set(overrides) - set(result) - {"all"})
+        if unknown:
+            raise PolicyConfigError(f"policy pack config names unknown policies {unknown}; "
+                                    f"known: {', '.join(sorted(result))}")
+        if "enforcementLevel" in overrides.get("all", {}):
+            apply({name: {"enforcementLevel": overrides["all"]["enforcementLevel"]} for name in result})
+        apply({k: v for k, v in overrides.items() if k != "all"})
+    _validate(info, result)
+    return proto.ConfigureAnalyzerRequest(policyConfig={
+        name: proto.PolicyConfig(enforcementLevel=level, properties=_struct(json.loads(json.dumps(props))))
+        for name, (level, props) in result.items()
+    })
+
+
+def _servicer(policy_config: Mapping[str, Mapping[str, Any]] | None, plan: Plan) -> Any:
+    from pulumi.runtime import proto
+    from pulumi_policy.policy import _PolicyAnalyzerServicer
+
+    import policies
+
+    servicer = _PolicyAnalyzerServicer(
+        policies.PACK_NAME, PACK_VERSION, policies.POLICIES, policies.ENFORCEMENT_LEVEL,
+        policies.INITIAL_CONFIG or None, policies.PACK_DESCRIPTION,
+    )
+    info = servicer.GetAnalyzerInfo(empty_pb2.Empty(), None)
+    servicer.Configure(_reconciled_config(info, proto, policy_config), None)
+    servicer.ConfigureStack(proto.AnalyzerStackConfigureRequest(
+        stack=plan.stack, project=PROJECT, dry_run=True,
+        tags={"pulumi:project": PROJECT, "pulumi:runtime": "python"},
+    ), None)
+    return servicer
+
+
+_LEVELS = {0: "advisory", 1: "mandatory", 2: "disabled", 3: "mandatory"}
+_SEVERITIES = {0: "unspecified", 1: "low", 2: "medium", 3: "high", 4: "critical"}
+
+
+def _violations(response: Any, default_urn: str) -> list[dict[str, Any]]:
+    out = []
+    for d in response.diagnostics:
+        message = d.message
+        if d.description and message.startswith(d.description):
+            message = message[len(d.description):].lstrip("\n") or d.description
+        out.append({
+            "policy": d.policyName,
+            "urn": d.urn or default_urn,
+            "level": _LEVELS.get(d.enforcementLevel, "advisory"),
+            "severity": _SEVERITIES.get(d.severity, "unspecified"),
+            "message": message,
+            "description": d.description,
+        })
+    return out
+
+
+def evaluate(plan: Plan, policy_config: Mapping[str, Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Violations of ``policies.POLICIES`` in ``plan``: ``{"policy", "urn", "level",
+    "severity", "message", "description"}`` each, resource rules first, then stack rules.
+
+    ``policy_config`` is a stack's policy pack config (the JSON ``pulumi preview
+    --policy-pack-config`` takes): ``{"<policy>": {"enforcementLevel": "advisory", <key>: <value>}}``.
+    """
+    from pulumi.runtime import proto
+
+    servicer = _servicer(policy_config, plan)
+    providers = _Providers(plan, proto)
+    stack_urn = f"urn:pulumi:{plan.stack}::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-{plan.stack}"
+    violations: list[dict[str, Any]] = []
+    stack_resources = []
+    for resource in plan.resources:
+        properties = _properties(resource)
+        options = _options(resource, proto)
+        provider = providers.for_resource(resource)
+        request = proto.AnalyzeRequest(type=resource.type, name=resource.name, urn=resource.urn,
+                                       properties=properties, options=options, provider=provider)
+        violations += _violations(servicer.Analyze(request, None), resource.urn)
+        property_dependencies = {}
+        if resource.request is not None:
+            property_dependencies = {k: proto.AnalyzerPropertyDependencies(urns=list(v.urns))
+                                     for k, v in resource.request.propertyDependencies.items()}
+        stack_resources.append(proto.AnalyzerResource(
+            type=resource.type, name=resource.name, urn=resource.urn, properties=properties, options=options,
+            provider=provider, parent=resource.parent or "", dependencies=list(resource.dependencies),
+            propertyDependencies=property_dependencies,
+        ))
+    response = servicer.AnalyzeStack(proto.AnalyzeStackRequest(resources=stack_resources), None)
+    violations += _violations(response, stack_urn)
+    return violations
