@@ -149,19 +149,25 @@ def find_images(tree: Any) -> list[tuple[str, ImageRef]]:
     return found
 
 
-def match_image_pin(ref: ImageRef) -> tuple[str, Any] | None:
-    """The pin entry for ``ref``'s repository: same registry+repository, or (registry not
-    given) the same repository under any registry."""
+def match_image_pins(ref: ImageRef) -> list[tuple[str, Any]]:
+    """The pin entries for ``ref``'s repository: same registry+repository, or (registry not
+    given) the same repository under any registry. One repository may be pinned more than
+    once (each chart pins the config-reloader its own release was tested with)."""
     table = image_pins()
     want = ref.normalized
-    for key, pin in table.items():
-        if normalize_repo(pin.registry, pin.repository) == want:
+    found = [(key, pin) for key, pin in table.items() if normalize_repo(pin.registry, pin.repository) == want]
+    if not found and ref.registry is None:
+        found = [(key, pin) for key, pin in table.items() if pin.repository == ref.repository]
+    return found
+
+
+def match_image_pin(ref: ImageRef) -> tuple[str, Any] | None:
+    """The pin matching ``ref``'s tag, else the first pin of its repository, else None."""
+    found = match_image_pins(ref)
+    for key, pin in found:
+        if ref.tag is not None and pin.tag == ref.tag:
             return key, pin
-    if ref.registry is None:
-        for key, pin in table.items():
-            if pin.repository == ref.repository:
-                return key, pin
-    return None
+    return found[0] if found else None
 
 
 def image_problems(ref: ImageRef, floating: Iterable[str]) -> list[str]:
