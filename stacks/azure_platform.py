@@ -173,9 +173,9 @@ def build_azure(cfg: StackConfig, prefix: str) -> AzurePlatform:
     pulumi.export("acrLoginServer", acr.login_server)
     pulumi.export("keyVaultUri", key_vault.vault_uri)
     pulumi.export("serviceBusEndpoint", service_bus.endpoint)
-    pulumi.export("redisHost", redis.host_name)
-    pulumi.export("redisSslPort", redis.ssl_port)
-    pulumi.export("redisPrimaryKey", redis.primary_key)
+    pulumi.export("azureRedisHost", redis.host_name)
+    pulumi.export("azureRedisSslPort", redis.ssl_port)
+    pulumi.export("azureRedisPrimaryKey", redis.primary_key)
     pulumi.export("workloadIdentityClientIds", pulumi.Output.all(
         **{name: wi.client_id for name, wi in identities.items()}
     ))

@@ -48,6 +48,10 @@ def test_key_vault_csi_provider_runs_with_secret_rotation(prod_plan):
     assert addon["config"]["enableSecretRotation"] == "true"
 
 
+def test_azure_policy_addon_is_on(prod_plan):
+    assert cluster(prod_plan).inputs["addonProfiles"]["azurepolicy"] == {"enabled": True}
+
+
 def test_network_policy_comes_from_config(prod_plan):
     network = cluster(prod_plan).inputs["networkProfile"]
     assert network["networkPolicy"] == aks_config(prod_plan)["networkPolicy"] == "cilium"

@@ -47,9 +47,9 @@ def test_prod_cache_is_protected(prod_plan):
 
 def test_exports_host_tls_port_and_secret_key(prod_plan):
     out = prod_plan.outputs
-    assert out["redisHost"].endswith(".redis.cache.windows.net")
-    assert out["redisSslPort"] == 6380
-    assert isinstance(out["redisPrimaryKey"], Secret) and out["redisPrimaryKey"].value
+    assert out["azureRedisHost"].endswith(".redis.cache.windows.net")
+    assert out["azureRedisSslPort"] == 6380
+    assert isinstance(out["azureRedisPrimaryKey"], Secret) and out["azureRedisPrimaryKey"].value
 
 
 def test_component_default_closes_the_public_endpoint():

@@ -17,6 +17,8 @@ Secure defaults, a sentence each:
   be isolated;
 * the Key Vault Secrets Store CSI provider runs with secret rotation, so rotated secrets
   reach pods without a redeploy;
+* the Azure Policy add-on (Gatekeeper) is on, so subscription-level policy assignments are
+  enforced inside the cluster too;
 * nodes have no public IPs, the system pool is tainted ``CriticalAddonsOnly`` so apps land
   on user pools, and node OS images take security patches automatically;
 * the Kubernetes minor version is pinned (``components.versions``); AKS applies patches of
@@ -42,6 +44,7 @@ from components.naming import child_name
 from components.versions import AKS_KUBERNETES_VERSIONS
 
 SECRETS_PROVIDER_ADDON = "azureKeyvaultSecretsProvider"
+AZURE_POLICY_ADDON = "azurepolicy"
 SYSTEM_POOL_TAINT = "CriticalAddonsOnly=true:NoSchedule"
 NETWORK_POLICIES = ("azure", "calico", "cilium")
 
@@ -229,6 +232,7 @@ class AksCluster(pulumi.ComponentResource):
                     enabled=True,
                     config={"enableSecretRotation": "true", "rotationPollInterval": "2m"},
                 ),
+                AZURE_POLICY_ADDON: containerservice.ManagedClusterAddonProfileArgs(enabled=True),
             },
             auto_scaler_profile=containerservice.ManagedClusterPropertiesAutoScalerProfileArgs(
                 balance_similar_node_groups="true",
