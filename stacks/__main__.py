@@ -17,6 +17,7 @@ import pulumi  # noqa: E402
 from components.tagging import apply_default_tags, base_tags  # noqa: E402
 from stacks.aws_platform import build_aws  # noqa: E402
 from stacks.config import load_config  # noqa: E402
+from stacks.dr import build_dr  # noqa: E402
 
 cfg = load_config()  # raises ConfigError (every problem, no traceback) before any resource
 stack = pulumi.get_stack()
@@ -24,3 +25,4 @@ prefix = f"{pulumi.get_project()}-{stack}"
 
 apply_default_tags(base_tags(cfg.environment, pulumi.get_project(), cfg.tags))
 aws_platform = build_aws(cfg, prefix)
+dr_layer = build_dr(cfg, prefix)

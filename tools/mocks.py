@@ -63,9 +63,12 @@ _AUTONAMED = {"name", "bucket", "repositoryName", "clusterName", "nodeGroupName"
 class CloudMocks(pulumi.runtime.Mocks):
     """Answers provider calls and create results for AWS, Azure, Kubernetes and random."""
 
-    def __init__(self, aws_region: str = "eu-west-1", azure_location: str = "westeurope") -> None:
+    def __init__(self, aws_region: str = "eu-west-1", azure_location: str = "westeurope",
+                 stack_outputs: dict[str, dict[str, Any]] | None = None) -> None:
         self.aws_region = aws_region
         self.azure_location = azure_location
+        # What the state backend holds for other stacks (read by pulumi.StackReference).
+        self.stack_outputs = dict(stack_outputs or {})
         self._provider_regions: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -104,6 +107,14 @@ class CloudMocks(pulumi.runtime.Mocks):
         if token == "aws:index/getRegion:getRegion":
             return {"id": region, "name": region, "region": region,
                     "endpoint": f"ec2.{region}.amazonaws.com", "description": region}, []
+        if token == "aws:route53/getZone:getZone":
+            name = str(args.args.get("name") or "example.com").rstrip(".")
+            zone_id = args.args.get("zoneId") or "Z" + _h("zone", name, n=20).upper()
+            return {"id": zone_id, "zoneId": zone_id, "name": name, "arn": f"arn:{partition}:route53:::hostedzone/{zone_id}",
+                    "privateZone": bool(args.args.get("privateZone")), "resourceRecordSetCount": 2,
+                    "nameServers": [f"ns-{i}.awsdns-{i}.org" for i in range(4)], "callerReference": _h(name),
+                    "comment": "", "linkedServiceDescription": "", "linkedServicePrincipal": "",
+                    "primaryNameServer": "ns-0.awsdns-0.org", "tags": {}}, []
         if token == "azure-native:authorization:getClientConfig":
             return {"clientId": "00000000-0000-0000-0000-0000000000cc", "objectId": AZURE_OBJECT_ID,
                     "subscriptionId": AZURE_SUBSCRIPTION, "tenantId": AZURE_TENANT}, []
@@ -112,6 +123,10 @@ class CloudMocks(pulumi.runtime.Mocks):
     # -- resource creation ----------------------------------------------------------
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         typ, name, inputs = args.typ, args.name, dict(args.inputs)
+        if typ == "pulumi:pulumi:StackReference":
+            target = inputs.get("name") or args.resource_id or name
+            return target, {"name": target, "outputs": dict(self.stack_outputs.get(target, {})),
+                            "secretOutputNames": []}
         if not args.custom:
             return f"{name}", {}
         if typ.startswith("pulumi:providers:"):
@@ -150,7 +165,16 @@ class CloudMocks(pulumi.runtime.Mocks):
             rid = bucket
         elif module == "kms" and kind == "Key":
             rid = f"{_h(name, n=8)}-{_h(name, 1, n=4)}-{_h(name, 2, n=4)}-{_h(name, 3, n=4)}-{_h(name, 4, n=12)}"
+            if state.get("multiRegion"):
+                rid = "mrk-" + _h(name, n=32)
             state.update(arn=f"arn:{partition}:kms:{region}:{ACCOUNT_ID}:key/{rid}", keyId=rid)
+        elif module == "kms" and kind == "ReplicaKey":
+            # a replica shares the primary's key id (mrk-...) and lives in the provider's region
+            rid = str(state.get("primaryKeyArn", "")).rsplit("/", 1)[-1] or "mrk-" + _h(name, n=32)
+            state.update(arn=f"arn:{partition}:kms:{region}:{ACCOUNT_ID}:key/{rid}", keyId=rid,
+                         keyRotationEnabled=True, keyUsage="ENCRYPT_DECRYPT")
+        elif module == "route53" and kind == "Record":
+            state["fqdn"] = str(state.get("name", "")).rstrip(".")
         elif module == "eks" and kind == "Cluster":
             cluster = state.get("name")
             rid = cluster
@@ -271,6 +295,12 @@ class CloudMocks(pulumi.runtime.Mocks):
                 "web": f"https://{phys}.z6.web.core.windows.net/",
                 "dfs": f"https://{phys}.dfs.core.windows.net/",
             }
+        elif module == "storage" and kind == "StorageAccountStaticWebsite":
+            state["containerName"] = "$web"
+        elif module == "storage" and kind == "Blob":
+            acct = state.get("accountName")
+            state.update(url=f"https://{acct}.blob.core.windows.net/{state.get('containerName')}/{state.get('blobName')}",
+                         metadata=state.get("metadata") or {}, type=state.get("type") or "Block")
         elif module == "servicebus" and kind == "Namespace":
             state["serviceBusEndpoint"] = f"https://{phys}.servicebus.windows.net:443/"
         elif module == "network" and kind == "Subnet":
