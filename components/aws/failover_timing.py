@@ -56,7 +56,7 @@ def failover_detection_seconds(
     return detection_seconds(request_interval, failure_threshold) + cached_ttl
 
 
-def fastest_settings_within(rto_seconds: int, cached_ttl: int = ALIAS_TARGET_TTL_SECONDS) -> tuple[int, int] | None:
+def settings_within_rto(rto_seconds: int, cached_ttl: int = ALIAS_TARGET_TTL_SECONDS) -> tuple[int, int] | None:
     """The cheapest (interval, threshold) whose worst case fits ``rto_seconds``, preferring
     the standard 30 s interval and the highest threshold (fewest false failovers); ``None``
     when nothing fits. Used to suggest a fix in config errors."""

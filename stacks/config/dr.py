@@ -38,7 +38,7 @@ from components.aws.failover_timing import (
     HEALTH_CHECKER_REGIONS,
     MIN_HEALTH_CHECKER_REGIONS,
     failover_detection_seconds,
-    fastest_settings_within,
+    settings_within_rto,
 )
 from stacks.config.base import Model
 
@@ -221,7 +221,7 @@ class DrConfig(Model):
             return v
         worst = failover_detection_seconds(hc.request_interval, hc.failure_threshold, ALIAS_TARGET_TTL_SECONDS)
         if worst > v:
-            fix = fastest_settings_within(v)
+            fix = settings_within_rto(v)
             hint = (f"use healthCheck.requestInterval {fix[0]} with failureThreshold {fix[1]}" if fix
                     else f"no health-check setting fits: the minimum is {failover_detection_seconds(10, 1)} s; "
                          "raise rtoTargetSeconds")
