@@ -1,0 +1,187 @@
+"""Rebuilding prod in another region changes only stack config.
+
+Two views of the same promise:
+
+* the prod plan re-evaluated with another ``aws:region`` (and other Azure locations) has
+  the same resources, no trace of the original region, and globally unique names that do
+  not collide with the original region's;
+* ``pulumi stack init prod-dr --copy-config-from prod`` plus ``pulumi config set`` for the
+  region, location and primary load balancer plans the same resources with no physical
+  name shared with prod, except the DR layer, which is global and is handed over to the
+  new stack with ``pulumi state move`` (docs/runbooks/dr-rebuild.md) rather than duplicated.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from tests.dr_support import EDGE_PREFIX, edge_resources
+from tests.support import config_with, plan
+from tools.engine import PlanError, Plan, Secret, copy_config, plan_config
+from tools.mocks import availability_zones
+
+ORIGINAL_REGION = "eu-west-1"
+ORIGINAL_AZURE_LOCATION = "westeurope"
+NEW_AZURE_LOCATION = "northeurope"
+
+# Inputs that hold a resource's own physical name in a namespace shared across regions
+# (DNS-visible or account-wide): two regions of one stack must never produce the same one.
+GLOBAL_NAME_KEYS = {
+    "bucket",          # S3 buckets: one namespace for all of AWS
+    "accountName",     # storage accounts: <name>.blob.core.windows.net
+    "registryName",    # ACR: <name>.azurecr.io
+    "vaultName",       # Key Vault: <name>.vault.azure.net
+}
+GLOBAL_NAME_BY_TYPE = {
+    "azure-native:servicebus:Namespace": "namespaceName",   # <name>.servicebus.windows.net
+    "azure-native:cache:Redis": "name",                      # <name>.redis.cache.windows.net
+    "azure-native:redis:Redis": "name",
+}
+# Every input that names a physical resource (for the copied prod-dr stack, where even
+# regional and account-wide names must differ from prod's, since both exist at once).
+PHYSICAL_NAME_KEYS = GLOBAL_NAME_KEYS | {
+    "name", "resourceGroupName", "clusterName", "namespaceName", "repositoryName", "resourceName",
+    "roleName", "replicationGroupId", "nodeGroupName",
+}
+
+
+def _walk(value: Any):
+    if isinstance(value, Secret):
+        yield from _walk(value.value)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _walk(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _walk(v)
+    elif value is not None:
+        yield str(value)
+
+
+def _strings(p: Plan):
+    for r in p.resources:
+        yield from _walk(r.inputs)
+    yield from _walk(p.outputs)
+
+
+def _type_counts(p: Plan) -> Counter:
+    return Counter(r.type for r in p.resources)
+
+
+def _names(p: Plan, keys: set[str], *, skip_edge: bool = False) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for r in p.resources:
+        if skip_edge and r.name.startswith(EDGE_PREFIX):
+            continue
+        wanted = set(keys)
+        if r.type in GLOBAL_NAME_BY_TYPE:
+            wanted.add(GLOBAL_NAME_BY_TYPE[r.type])
+        for key in wanted & set(r.inputs):
+            if isinstance(r.inputs[key], str):
+                out.setdefault(r.inputs[key], []).append(f"{r.type} {r.name}.{key}")
+    return out
+
+
+def _location_overrides(stack: str = "prod") -> list[str]:
+    """--set flags moving every Azure location the config holds."""
+    config = config_with(stack)
+    flags = [f"twincloud:dr.azureLocation={NEW_AZURE_LOCATION}"]
+    azure = config.get("twincloud:azure")
+    if isinstance(azure, dict) and "location" in azure:
+        flags.append(f"twincloud:azure.location={NEW_AZURE_LOCATION}")
+    if "azure-native:location" in config:
+        flags.append(f"azure-native:location={NEW_AZURE_LOCATION}")
+    return flags
+
+
+def _primary_lb(region: str, zone: str) -> list[str]:
+    """The primary load balancer of the rebuilt region (what the runbook sets after deploying the ingress)."""
+    return [f"twincloud:dr.primary.dnsName=k8s-ingress-web-0a1b2c3d4e-987654321.{region}.elb.amazonaws.com",
+            f"twincloud:dr.primary.zoneId={zone}"]
+
+
+REREGION = ("aws:region=us-west-2", *_location_overrides(), *_primary_lb("us-west-2", "Z1H1FL5HABSF5"))
+PROD_DR = ("aws:region=eu-central-1", "twincloud:ecr.replicationRegions=[eu-north-1]",
+           *_location_overrides(), *_primary_lb("eu-central-1", "Z215JYRZR1TBD5"))
+
+
+@pytest.fixture(scope="module")
+def moved():
+    return plan("prod", *REREGION)
+
+
+@pytest.fixture(scope="module")
+def prod_dr():
+    return plan_config("prod-dr", copy_config("prod", PROD_DR), policies=False)
+
+
+# -- same stack, another region ------------------------------------------------------------
+
+def test_other_region_plans_the_same_resource_types_and_counts(prod_plan, moved):
+    assert _type_counts(moved) == _type_counts(prod_plan)
+
+
+def test_other_region_plan_has_no_trace_of_the_original_region_or_its_azs(moved):
+    forbidden = [ORIGINAL_REGION, *availability_zones(ORIGINAL_REGION), ORIGINAL_AZURE_LOCATION]
+    found = sorted({s for s in _strings(moved) if any(f in s for f in forbidden)})
+    assert found == []
+
+
+def test_other_region_globally_unique_names_do_not_collide(prod_plan, moved):
+    before, after = _names(prod_plan, GLOBAL_NAME_KEYS), _names(moved, GLOBAL_NAME_KEYS)
+    assert before, "prod declares no globally unique names; the test would prove nothing"
+    clashes = {name: before[name] + after[name] for name in set(before) & set(after)}
+    assert clashes == {}
+
+
+def test_other_region_really_moved(moved):
+    azs = {r.inputs["availabilityZone"] for r in moved.of_type("aws:ec2/subnet:Subnet")}
+    assert azs and all(az.startswith("us-west-2") for az in azs)
+
+
+# -- prod-dr: stack init --copy-config-from prod, then config set --------------------------
+
+def test_copied_stack_plans_the_same_resource_types_and_counts(prod_plan, prod_dr):
+    assert _type_counts(prod_dr) == _type_counts(prod_plan)
+
+
+def test_copied_stack_shares_no_physical_name_with_prod_outside_the_dr_layer(prod_plan, prod_dr):
+    before = _names(prod_plan, PHYSICAL_NAME_KEYS, skip_edge=True)
+    after = _names(prod_dr, PHYSICAL_NAME_KEYS, skip_edge=True)
+    assert before
+    clashes = {name: before[name] + after[name] for name in set(before) & set(after)}
+    assert clashes == {}
+
+
+def test_copied_stack_has_no_trace_of_the_original_region(prod_dr):
+    forbidden = [ORIGINAL_REGION, *availability_zones(ORIGINAL_REGION), ORIGINAL_AZURE_LOCATION]
+    assert sorted({s for s in _strings(prod_dr) if any(f in s for f in forbidden)}) == []
+
+
+def test_dr_layer_keeps_its_logical_names_so_state_move_hands_it_over(prod_plan, prod_dr):
+    """`pulumi state move` rewrites only the stack part of the URNs; the program must then
+    declare the same types and names, or the move would replace the DR layer."""
+    def logical(p):
+        return sorted((r.type, r.name, r.urn.split("::", 2)[2]) for r in edge_resources(p))
+    assert logical(prod_dr) == logical(prod_plan)
+    assert len(logical(prod_plan)) > 10
+
+
+def test_dr_site_gets_a_new_account_name_in_the_copied_stack(prod_plan, prod_dr):
+    account = "azure-native:storage:StorageAccount"
+    assert prod_dr.one(account).inputs["accountName"] != prod_plan.one(account).inputs["accountName"]
+
+
+def test_copied_config_must_move_ecr_replication_off_the_new_region():
+    with pytest.raises(PlanError, match="replicationRegions lists aws:region eu-central-1 itself"):
+        plan_config("prod-dr", copy_config("prod", ["aws:region=eu-central-1"]), policies=False)
+
+
+def test_cidrs_can_be_overridden_in_the_copied_stack():
+    config = copy_config("prod", [*PROD_DR, "twincloud:vpc.cidr=10.40.0.0/16"])
+    assert config["twincloud:vpc"]["cidr"] == "10.40.0.0/16"
+    assert config["twincloud:vpc"]["azCount"] == 3  # everything else copied from prod
