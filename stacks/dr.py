@@ -5,14 +5,15 @@ the secondary otherwise: a CloudFront distribution in front of an Azure Storage 
 site (``secondary: static-site``), or the AKS ingress (``secondary: aks-ingress``).
 
 The layer is global: it must keep working when the primary AWS region is lost, and a
-region rebuild (``prod-dr``) takes it over. So:
+region rebuild (``prod-dr``) takes it over instead of building a second one (a domain's
+failover records and CloudFront alias exist once). So:
 
 * every AWS resource in it uses one explicit us-east-1 provider (CloudFront's certificate
   region; Route 53 and CloudFront are global) and never the default provider of
-  ``aws:region``;
-* its logical names derive from the project, not the stack, so ``pulumi state move`` can
-  hand it from ``prod`` to ``prod-dr`` without replacing anything
-  (see docs/runbooks/dr-rebuild.md); physical names still derive from stack + location.
+  ``aws:region``, so moving it to a stack in another region changes no provider;
+* with ``dr.adoptFrom: prod`` the layer's top-level resources carry aliases to the names
+  they had in ``prod``, so after ``pulumi state move`` (docs/runbooks/dr-rebuild.md) the
+  rebuilt stack updates them in place; children inherit the aliases through their names.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from components.aws.cloudfront_site import GLOBAL_SERVICES_REGION, CloudFrontSit
 from components.aws.dns_failover import AliasTarget, DnsFailover, DnsFailoverArgs, HealthCheckSpec
 from components.aws.failover_timing import CLOUDFRONT_HOSTED_ZONE_ID
 from components.azure.static_site import StaticSite, StaticSiteArgs
-from components.naming import global_name
+from components.naming import child_name, global_name
 from stacks.config import StackConfig
 
 SITE_DIR = Path(__file__).resolve().parent.parent / "components" / "dr" / "site"
@@ -45,18 +46,25 @@ def site_files(directory: Path = SITE_DIR) -> dict[str, Path]:
     return {p.relative_to(directory).as_posix(): p for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
-def edge_name(*parts: str) -> str:
-    """Stack-independent logical name of a DR layer resource (``twincloud-dr-cdn``)."""
-    return "-".join([pulumi.get_project(), "dr", *parts])
-
-
 def build_dr(cfg: StackConfig, prefix: str) -> DrLayer | None:
     dr = cfg.dr
     if not dr.enabled:
         return None
     assert dr.domain is not None  # the schema requires it when enabled
     stack = pulumi.get_stack()
-    global_provider = aws.Provider(edge_name(GLOBAL_SERVICES_REGION), region=GLOBAL_SERVICES_REGION)
+
+    def name(part: str) -> str:
+        return child_name(prefix, "dr", part)
+
+    def adopted(part: str) -> pulumi.ResourceOptions:
+        """Aliases to the names this resource had in the stack the layer was moved from."""
+        if not dr.adopt_from:
+            return pulumi.ResourceOptions()
+        return pulumi.ResourceOptions(aliases=[pulumi.Alias(name=child_name(
+            f"{pulumi.get_project()}-{dr.adopt_from}", "dr", part))])
+
+    global_provider = aws.Provider(name(GLOBAL_SERVICES_REGION), region=GLOBAL_SERVICES_REGION,
+                                   opts=adopted(GLOBAL_SERVICES_REGION))
     in_global = pulumi.ResourceOptions(providers={"aws": global_provider})
 
     if dr.hosted_zone_id:
@@ -85,20 +93,20 @@ def build_dr(cfg: StackConfig, prefix: str) -> DrLayer | None:
     site = cdn = None
     if dr.secondary == "static-site":
         assert dr.azure_location is not None  # required by the schema for static-site
-        site = StaticSite(edge_name("site"), StaticSiteArgs(
+        site = StaticSite(name("site"), StaticSiteArgs(
             location=dr.azure_location,
             account_name=global_name("drsite", stack=stack, region=dr.azure_location,
                                      alphanumeric=True, max_length=24),
             files=site_files(),
             deployer_principal_type=dr.deployer_principal_type,
-        ))
-        cdn = CloudFrontSite(edge_name("cdn"), CloudFrontSiteArgs(
+        ), opts=adopted("site"))
+        cdn = CloudFrontSite(name("cdn"), CloudFrontSiteArgs(
             domain=dr.domain,
             zone_id=zone_id,
             origin_host=site.web_host,
             certificate_provider=global_provider,
             price_class=dr.price_class,
-        ), opts=in_global)
+        ), opts=pulumi.ResourceOptions.merge(in_global, adopted("cdn")))
         secondary = {"secondary_alias": AliasTarget(dns_name=cdn.domain_name, zone_id=CLOUDFRONT_HOSTED_ZONE_ID)}
     else:
         assert dr.aks_ingress is not None  # required by the schema for aks-ingress
@@ -109,14 +117,14 @@ def build_dr(cfg: StackConfig, prefix: str) -> DrLayer | None:
                 request_interval=hc.request_interval, regions=list(hc.regions)),
         }
 
-    dns = DnsFailover(edge_name("dns"), DnsFailoverArgs(
+    dns = DnsFailover(name("dns"), DnsFailoverArgs(
         zone_id=zone_id,
         domain=dr.domain,
         primary=primary,
         health_check=health_check,
         record_ttl=dr.record_ttl,
         **secondary,
-    ), opts=in_global)
+    ), opts=pulumi.ResourceOptions.merge(in_global, adopted("dns")))
 
     pulumi.export("drDomain", dr.domain)
     pulumi.export("failoverDetectionSeconds", dns.failover_detection_seconds)

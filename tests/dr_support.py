@@ -8,8 +8,15 @@ from stacks.config import ConfigError, StackConfig, load_config
 from tests.support import config_with
 from tools.engine import Plan, PlannedResource, _wire_config
 
-EDGE_PREFIX = "twincloud-dr"
-GLOBAL_PROVIDER = "twincloud-dr-us-east-1"
+
+
+def edge_prefix(stack: str) -> str:
+    """Logical names of the DR layer start with ``<project>-<stack>-dr-``."""
+    return f"twincloud-{stack}-dr-"
+
+
+def global_provider(stack: str) -> str:
+    return edge_prefix(stack) + "us-east-1"
 
 
 def stack_config(stack: str, *overrides: str) -> StackConfig:
@@ -25,8 +32,8 @@ def config_problems(stack: str, *overrides: str) -> list[str]:
 
 
 def edge_resources(plan: Plan) -> list[PlannedResource]:
-    """The DR layer: everything under the twincloud-dr-* components (and their provider)."""
-    return [r for r in plan.resources if r.name.startswith(EDGE_PREFIX)]
+    """The DR layer: the twincloud-<stack>-dr-* components, their children and their provider."""
+    return [r for r in plan.resources if r.name.startswith(edge_prefix(plan.stack))]
 
 
 def records(resources: list[PlannedResource], failover: str) -> list[PlannedResource]:

@@ -143,3 +143,13 @@ def test_ecr_replication_to_the_stack_region_itself_is_rejected():
 def test_ecr_replication_regions_must_be_region_names():
     problems = config_problems("prod", "twincloud:ecr.replicationRegions=[frankfurt]")
     assert problems[0].startswith("twincloud:ecr.replicationRegions: not AWS region names: ['frankfurt']")
+
+
+def test_adopt_from_must_be_a_stack_name():
+    problems = config_problems("prod", "twincloud:dr.adoptFrom=acme/twincloud/prod")
+    assert problems[0].startswith("twincloud:dr.adoptFrom: not a stack name of this project")
+
+
+def test_a_stack_cannot_adopt_the_dr_layer_from_itself():
+    problems = config_problems("prod", "twincloud:dr.adoptFrom=prod")
+    assert problems[0].startswith("twincloud:dr.adoptFrom: a stack cannot adopt the DR layer from itself")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stacks.dr import build_dr
-from tests.dr_support import GLOBAL_PROVIDER, edge_resources, records, stack_config
+from tests.dr_support import edge_resources, global_provider, records, stack_config
 from tests.support import named, of_type, run_component
 from tools.engine import run_under_mocks
 from tools.plan import render_tree
@@ -39,7 +39,7 @@ def test_plan_tree_footer_reports_failover_time(prod_plan):
 
 
 def test_every_dr_aws_resource_uses_the_us_east_1_provider(prod_plan):
-    provider = prod_plan.one("pulumi:providers:aws", GLOBAL_PROVIDER)
+    provider = prod_plan.one("pulumi:providers:aws", global_provider("prod"))
     assert provider.inputs["region"] == "us-east-1"
     aws_edge = [r for r in edge_resources(prod_plan) if r.custom and r.type.startswith("aws:")]
     assert aws_edge, "no DR resources in the prod plan"
@@ -89,7 +89,7 @@ def test_primary_can_come_from_another_stacks_outputs():
     (primary,) = records(resources, "PRIMARY")
     assert primary.inputs["aliases"][0]["name"] == "k8s-apps-9f8e7d.eu-west-1.elb.amazonaws.com"
     assert primary.inputs["aliases"][0]["zoneId"] == "Z32O12XQLNTSW2"
-    check = named(resources, "aws:route53/healthCheck:HealthCheck", "twincloud-dr-dns-primary")
+    check = named(resources, "aws:route53/healthCheck:HealthCheck", "twincloud-prod-dr-dns-primary")
     assert check.inputs["fqdn"] == "k8s-apps-9f8e7d.eu-west-1.elb.amazonaws.com"
 
 

@@ -13,14 +13,15 @@ Two views of the same promise:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
 import pytest
 
-from tests.dr_support import EDGE_PREFIX, edge_resources
+from tests.dr_support import edge_prefix, edge_resources
 from tests.support import config_with, plan
-from tools.engine import PlanError, Plan, Secret, copy_config, plan_config
+from tools.engine import ROOT, Plan, PlanError, Secret, copy_config, plan_config
 from tools.mocks import availability_zones
 
 ORIGINAL_REGION = "eu-west-1"
@@ -75,7 +76,7 @@ def _type_counts(p: Plan) -> Counter:
 def _names(p: Plan, keys: set[str], *, skip_edge: bool = False) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for r in p.resources:
-        if skip_edge and r.name.startswith(EDGE_PREFIX):
+        if skip_edge and r.name.startswith(edge_prefix(p.stack)):
             continue
         wanted = set(keys)
         if r.type in GLOBAL_NAME_BY_TYPE:
@@ -105,7 +106,7 @@ def _primary_lb(region: str, zone: str) -> list[str]:
 
 
 REREGION = ("aws:region=us-west-2", *_location_overrides(), *_primary_lb("us-west-2", "Z1H1FL5HABSF5"))
-PROD_DR = ("aws:region=eu-central-1", "twincloud:ecr.replicationRegions=[eu-north-1]",
+PROD_DR = ("aws:region=eu-central-1", "twincloud:ecr.replicationRegions=[eu-north-1]", "twincloud:dr.adoptFrom=prod",
            *_location_overrides(), *_primary_lb("eu-central-1", "Z215JYRZR1TBD5"))
 
 
@@ -162,13 +163,32 @@ def test_copied_stack_has_no_trace_of_the_original_region(prod_dr):
     assert sorted({s for s in _strings(prod_dr) if any(f in s for f in forbidden)}) == []
 
 
-def test_dr_layer_keeps_its_logical_names_so_state_move_hands_it_over(prod_plan, prod_dr):
-    """`pulumi state move` rewrites only the stack part of the URNs; the program must then
-    declare the same types and names, or the move would replace the DR layer."""
-    def logical(p):
-        return sorted((r.type, r.name, r.urn.split("::", 2)[2]) for r in edge_resources(p))
-    assert logical(prod_dr) == logical(prod_plan)
-    assert len(logical(prod_plan)) > 10
+def test_adopted_dr_layer_aliases_the_names_it_had_in_prod(prod_plan, prod_dr):
+    """After `pulumi state move` the resources keep prod's names; `dr.adoptFrom: prod` gives
+    the rebuilt stack's top-level DR resources aliases to them, so `pulumi up` updates in place."""
+    old, new = edge_prefix("prod"), edge_prefix("prod-dr")
+    urns = {r.urn for r in prod_dr.resources}
+    top = [r for r in edge_resources(prod_dr) if r.parent not in urns]
+    assert sorted(r.type for r in top) == sorted(
+        ["pulumi:providers:aws", "twincloud:aws:CloudFrontSite", "twincloud:aws:DnsFailover", "twincloud:azure:StaticSite"])
+    prod_names = {(r.type, r.name) for r in edge_resources(prod_plan)}
+    for r in top:
+        assert r.name.replace(new, old, 1) in r.aliases, (r.name, r.aliases)
+        assert (r.type, r.name.replace(new, old, 1)) in prod_names
+
+
+def test_adopted_dr_children_inherit_the_aliases_through_their_names(prod_plan, prod_dr):
+    """Children are named after their component, so the engine derives their aliases from the
+    parent's: every DR child in prod-dr maps onto a prod resource of the same type."""
+    old, new = edge_prefix("prod"), edge_prefix("prod-dr")
+    prod_names = {(r.type, r.name) for r in edge_resources(prod_plan)}
+    moved = {(r.type, r.name.replace(new, old, 1)) for r in edge_resources(prod_dr)}
+    assert moved == prod_names and len(moved) > 10
+
+
+def test_prod_itself_declares_no_name_aliases(prod_plan):
+    # (azure-native declares type aliases for older API versions; those have no name)
+    assert [r.name for r in edge_resources(prod_plan) if any(r.aliases)] == []
 
 
 def test_dr_site_gets_a_new_account_name_in_the_copied_stack(prod_plan, prod_dr):
@@ -185,3 +205,21 @@ def test_cidrs_can_be_overridden_in_the_copied_stack():
     config = copy_config("prod", [*PROD_DR, "twincloud:vpc.cidr=10.40.0.0/16"])
     assert config["twincloud:vpc"]["cidr"] == "10.40.0.0/16"
     assert config["twincloud:vpc"]["azCount"] == 3  # everything else copied from prod
+
+
+def test_runbook_moves_exactly_the_top_level_dr_resources(prod_plan):
+    """The URNs in the runbook's `pulumi state move` are the DR layer's top-level resources
+    (the engine's URN of a top-level resource has no `pulumi:pulumi:Stack$` qualifier)."""
+    text = (ROOT / "docs" / "runbooks" / "dr-rebuild.md").read_text()
+    in_runbook = set(re.findall(r"'(urn:pulumi:prod::[^']+)'", text))
+    urns = {r.urn for r in prod_plan.resources}
+    top_level = {r.urn.replace("pulumi:pulumi:Stack$", "") for r in edge_resources(prod_plan)
+                 if r.parent not in urns}
+    assert in_runbook == top_level
+
+
+def test_runbook_covers_the_copy_config_steps():
+    text = (ROOT / "docs" / "runbooks" / "dr-rebuild.md").read_text()
+    for step in ("pulumi stack init prod-dr --copy-config-from prod", "pulumi config set -s prod-dr aws:region",
+                 "twincloud:dr.azureLocation", "pulumi up -s prod-dr", "RTO", "Verify after"):
+        assert step in text, step

@@ -18,6 +18,7 @@ Example (prod)::
       azureLocation: westeurope        # where the static DR site lives
       priceClass: PriceClass_100
       deployerPrincipalType: ServicePrincipal   # the identity running `pulumi up` (User when a person does)
+      # adoptFrom: prod                # set in a rebuilt stack after `pulumi state move` (runbook)
 
 ``azureLocation`` is the DR site's own Azure location, independent of the Azure platform
 section; once both live in one branch it may default to ``twincloud:azure.location``.
@@ -172,6 +173,19 @@ class DrConfig(Model):
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = "PriceClass_100"
     # Who runs `pulumi up`: CI signs in to Azure as a service principal; a person as User.
     deployer_principal_type: Literal["ServicePrincipal", "User", "Group"] = "ServicePrincipal"
+    # The stack this stack took the DR layer over from with `pulumi state move` (region rebuild).
+    adopt_from: str | None = None
+
+    @field_validator("adopt_from")
+    @classmethod
+    def _adopt(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None:
+            return v
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", v):
+            raise ValueError("not a stack name of this project; use the plain stack name, e.g. prod")
+        if v == (info.context or {}).get("stack"):
+            raise ValueError("a stack cannot adopt the DR layer from itself; name the stack it was moved from")
+        return v
 
     @field_validator("domain")
     @classmethod
