@@ -25,4 +25,4 @@ prefix = f"{pulumi.get_project()}-{stack}"
 
 apply_default_tags(base_tags(cfg.environment, pulumi.get_project(), cfg.tags))
 aws_platform = build_aws(cfg, prefix)
-dr_layer = build_dr(cfg, prefix)
+dr_layer = build_dr(cfg, prefix, cluster_name=aws_platform.eks.cluster_name)

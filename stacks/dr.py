@@ -46,7 +46,15 @@ def site_files(directory: Path = SITE_DIR) -> dict[str, Path]:
     return {p.relative_to(directory).as_posix(): p for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
-def build_dr(cfg: StackConfig, prefix: str) -> DrLayer | None:
+def dr_site_location(cfg: StackConfig) -> str | None:
+    """``dr.azureLocation``, else the Azure platform's ``azure.location`` (when configured)."""
+    azure = getattr(cfg, "azure", None)
+    return cfg.dr.azure_location or (getattr(azure, "location", None) if azure is not None else None)
+
+
+def build_dr(cfg: StackConfig, prefix: str, cluster_name: pulumi.Input[str] | None = None) -> DrLayer | None:
+    """The DR layer (None when ``dr.enabled`` is false). ``cluster_name`` is the EKS cluster
+    whose ingress load balancer ``dr.primaryIngress`` looks up."""
     dr = cfg.dr
     if not dr.enabled:
         return None
@@ -77,6 +85,17 @@ def build_dr(cfg: StackConfig, prefix: str) -> DrLayer | None:
 
     if dr.primary is not None:
         primary = AliasTarget(dns_name=dr.primary.dns_name, zone_id=dr.primary.zone_id)
+    elif dr.primary_ingress is not None:
+        if cluster_name is None:
+            raise ValueError("dr.primaryIngress needs the EKS cluster name")
+        # The AWS Load Balancer Controller tags what it creates for an ingress (group) with these;
+        # the lookup runs in aws:region (default provider), so a region rebuild finds the new one.
+        lb = aws.lb.get_load_balancer_output(tags={
+            "elbv2.k8s.aws/cluster": cluster_name,
+            "ingress.k8s.aws/stack": dr.primary_ingress.group,
+            "ingress.k8s.aws/resource": "LoadBalancer",
+        })
+        primary = AliasTarget(dns_name=lb.dns_name, zone_id=lb.zone_id)
     else:
         ref_cfg = dr.primary_stack_reference
         assert ref_cfg is not None  # the schema requires one of the two
@@ -92,10 +111,11 @@ def build_dr(cfg: StackConfig, prefix: str) -> DrLayer | None:
 
     site = cdn = None
     if dr.secondary == "static-site":
-        assert dr.azure_location is not None  # required by the schema for static-site
+        location = dr_site_location(cfg)
+        assert location is not None  # required by the schema for static-site
         site = StaticSite(name("site"), StaticSiteArgs(
-            location=dr.azure_location,
-            account_name=global_name("drsite", stack=stack, region=dr.azure_location,
+            location=location,
+            account_name=global_name("drsite", stack=stack, region=location,
                                      alphanumeric=True, max_length=24),
             files=site_files(),
             deployer_principal_type=dr.deployer_principal_type,

@@ -39,8 +39,15 @@ def test_prod_diagram_shows_the_failover_chain(prod_diagram):
 def test_primary_load_balancer_is_drawn_outside_the_stack(prod_plan, prod_diagram):
     kinds, names, _ = _parse(prod_diagram)
     (lb,) = [n for n, k in kinds.items() if k == "load balancer"]
-    assert names[lb] == prod_plan.config["dr"]["primary"]["dnsName"]
+    (primary,) = [r for r in prod_plan.of_type("aws:route53/record:Record")
+                  if r.inputs.get("failoverRoutingPolicies") == [{"type": "PRIMARY"}]]
+    assert names[lb] == primary.inputs["aliases"][0]["name"]
     assert re.search(r'subgraph gx\["Outside this stack"\]\n\s+' + lb, prod_diagram)
+
+
+def test_ingress_load_balancer_hangs_off_the_cluster_that_made_it(prod_diagram):
+    assert ("load balancer", None, "EksCluster") in _parse(prod_diagram)[2]
+    assert ("DnsFailover", None, "EksCluster") not in _parse(prod_diagram)[2]
 
 
 def test_cluster_depends_on_the_network(prod_diagram):

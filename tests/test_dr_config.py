@@ -65,23 +65,46 @@ def test_exactly_one_of_zone_name_and_zone_id():
     assert any(p.startswith(expected) for p in neither)
 
 
-def test_exactly_one_of_primary_and_primary_stack_reference():
-    both = config_problems("prod", "twincloud:dr.primaryStackReference.stack=acme/twincloud-apps/prod")
-    neither = config_problems("prod", "twincloud:dr.primary=null")
-    for problems in (both, neither):
-        assert any(p.startswith("twincloud:dr.primaryStackReference: set exactly one of primary {dnsName, zoneId} "
-                                "and primaryStackReference") for p in problems), problems
+PRIMARY_PROBLEM = ("twincloud:dr.primaryIngress: set exactly one of primary {dnsName, zoneId}, primaryStackReference "
+                   "{stack, dnsNameOutput, zoneIdOutput} and primaryIngress {group}")
+
+
+def test_exactly_one_way_to_name_the_primary():
+    two = config_problems("prod", "twincloud:dr.primaryStackReference.stack=acme/twincloud-apps/prod")
+    none = config_problems("prod", "twincloud:dr.primaryIngress=null")
+    assert two == [PRIMARY_PROBLEM] and none == [PRIMARY_PROBLEM]
+
+
+def test_explicit_primary_is_valid_instead_of_the_ingress_lookup():
+    cfg = stack_config("prod", "twincloud:dr.primaryIngress=null",
+                       "twincloud:dr.primary={dnsName: k8s-web-1.eu-west-1.elb.amazonaws.com, zoneId: Z32O12XQLNTSW2}")
+    assert cfg.dr.primary is not None and cfg.dr.primary.zone_id == "Z32O12XQLNTSW2"
 
 
 def test_primary_zone_id_must_look_like_a_hosted_zone_id():
-    problems = config_problems("prod", "twincloud:dr.primary.zoneId=eu-west-1")
+    problems = config_problems("prod", "twincloud:dr.primaryIngress=null",
+                               "twincloud:dr.primary={dnsName: k8s-web-1.eu-west-1.elb.amazonaws.com, zoneId: eu-west-1}")
     assert problems[0].startswith("twincloud:dr.primary.zoneId: not a Route 53 hosted zone id")
+
+
+def test_primary_ingress_group_must_be_an_ingress_name():
+    problems = config_problems("prod", "twincloud:dr.primaryIngress.group=Web Shop")
+    assert problems[0].startswith("twincloud:dr.primaryIngress.group: not an ingress group")
 
 
 def test_static_site_needs_an_azure_location():
     problems = config_problems("prod", "twincloud:dr.azureLocation=null")
-    assert problems == ["twincloud:dr.azureLocation: required for secondary 'static-site': the Azure location "
-                        "of the DR site, e.g. westeurope"]
+    assert problems == ["twincloud:dr.azureLocation: required for secondary 'static-site' (it defaults to "
+                        "twincloud:azure.location when that is set): the Azure location of the DR site, e.g. westeurope"]
+
+
+def test_azure_location_defaults_to_the_azure_platform_location():
+    from stacks.config.dr import DrConfig
+
+    data = {"enabled": True, "domain": "app.example.com", "hostedZoneName": "example.com",
+            "primaryIngress": {"group": "web"}}
+    cfg = DrConfig.model_validate(data, context={"azure_location": "northeurope"})
+    assert cfg.azure_location is None  # build_dr then uses twincloud:azure.location
 
 
 def test_azure_location_must_be_a_location_name():
@@ -130,7 +153,8 @@ def test_every_dr_problem_is_reported_at_once():
 
 
 def test_disabled_dr_ignores_missing_fields():
-    cfg = stack_config("prod", "twincloud:dr.enabled=false", "twincloud:dr.domain=null", "twincloud:dr.primary=null")
+    cfg = stack_config("prod", "twincloud:dr.enabled=false", "twincloud:dr.domain=null",
+                       "twincloud:dr.primaryIngress=null")
     assert cfg.dr.enabled is False
 
 

@@ -19,7 +19,10 @@ def test_prod_plan_shows_the_failover_chain(prod_plan):
     (secondary,) = records(prod_plan.resources, "SECONDARY")
     distribution = prod_plan.one(DIST)
     account = prod_plan.one(ACCOUNT)
-    assert primary.inputs["aliases"][0]["name"] == cfg["primary"]["dnsName"]
+    lb = primary.inputs["aliases"][0]
+    assert lb["name"].startswith(f"k8s-{cfg['primaryIngress']['group']}-")  # the ingress group's load balancer
+    assert lb["name"].endswith(".eu-west-1.elb.amazonaws.com") and lb["zoneId"] == "Z32O12XQLNTSW2"
+    assert lb["evaluateTargetHealth"] is True
     assert primary.inputs["healthCheckId"]
     assert secondary.inputs["aliases"][0]["zoneId"] == "Z2FDTNDATAQYW2"
     assert distribution.urn in secondary.dependencies
@@ -57,10 +60,8 @@ def test_dev_has_no_dr_layer(dev_plan):
 
 def _dr_only(*overrides, stack_outputs=None):
     cfg = stack_config("prod", *overrides)
-    if stack_outputs is None:
-        return run_component(lambda: build_dr(cfg, "twincloud-prod"), stack="prod")
-    resources, _ = run_under_mocks(lambda: build_dr(cfg, "twincloud-prod"), stack="prod",
-                                   config={"aws:region": "eu-west-1"}, stack_outputs=stack_outputs)
+    resources, _ = run_under_mocks(lambda: build_dr(cfg, "twincloud-prod", cluster_name="twincloud-prod-eks"),
+                                   stack="prod", config={"aws:region": "eu-west-1"}, stack_outputs=stack_outputs)
     return resources
 
 
@@ -81,7 +82,7 @@ def test_hosted_zone_id_is_used_as_given():
 def test_primary_can_come_from_another_stacks_outputs():
     outputs = {"acme/twincloud-apps/prod": {"lbDns": "k8s-apps-9f8e7d.eu-west-1.elb.amazonaws.com",
                                             "lbZone": "Z32O12XQLNTSW2"}}
-    resources = _dr_only("twincloud:dr.primary=null",
+    resources = _dr_only("twincloud:dr.primaryIngress=null",
                          "twincloud:dr.primaryStackReference.stack=acme/twincloud-apps/prod",
                          "twincloud:dr.primaryStackReference.dnsNameOutput=lbDns",
                          "twincloud:dr.primaryStackReference.zoneIdOutput=lbZone",
@@ -91,6 +92,22 @@ def test_primary_can_come_from_another_stacks_outputs():
     assert primary.inputs["aliases"][0]["zoneId"] == "Z32O12XQLNTSW2"
     check = named(resources, "aws:route53/healthCheck:HealthCheck", "twincloud-prod-dr-dns-primary")
     assert check.inputs["fqdn"] == "k8s-apps-9f8e7d.eu-west-1.elb.amazonaws.com"
+
+
+def test_explicit_primary_load_balancer_is_used_as_given():
+    resources = _dr_only("twincloud:dr.primaryIngress=null",
+                         "twincloud:dr.primary={dnsName: k8s-web-77.eu-west-1.elb.amazonaws.com, zoneId: Z32O12XQLNTSW2}")
+    (primary,) = records(resources, "PRIMARY")
+    assert primary.inputs["aliases"][0]["name"] == "k8s-web-77.eu-west-1.elb.amazonaws.com"
+
+
+def test_primary_ingress_lookup_follows_the_stack_region():
+    cfg = stack_config("prod", "aws:region=eu-central-1", "twincloud:ecr.replicationRegions=[eu-north-1]")
+    resources, _ = run_under_mocks(lambda: build_dr(cfg, "twincloud-prod", cluster_name="twincloud-prod-eks"),
+                                   stack="prod", config={"aws:region": "eu-central-1"})
+    (primary,) = records(resources, "PRIMARY")
+    assert primary.inputs["aliases"][0]["name"].endswith(".eu-central-1.elb.amazonaws.com")
+    assert primary.inputs["aliases"][0]["zoneId"] == "Z215JYRZR1TBD5"
 
 
 def test_disabled_dr_builds_nothing():

@@ -90,7 +90,9 @@ def _names(p: Plan, keys: set[str], *, skip_edge: bool = False) -> dict[str, lis
 def _location_overrides(stack: str = "prod") -> list[str]:
     """--set flags moving every Azure location the config holds."""
     config = config_with(stack)
-    flags = [f"twincloud:dr.azureLocation={NEW_AZURE_LOCATION}"]
+    flags = []
+    if "azureLocation" in (config.get("twincloud:dr") or {}):
+        flags.append(f"twincloud:dr.azureLocation={NEW_AZURE_LOCATION}")
     azure = config.get("twincloud:azure")
     if isinstance(azure, dict) and "location" in azure:
         flags.append(f"twincloud:azure.location={NEW_AZURE_LOCATION}")
@@ -99,15 +101,9 @@ def _location_overrides(stack: str = "prod") -> list[str]:
     return flags
 
 
-def _primary_lb(region: str, zone: str) -> list[str]:
-    """The primary load balancer of the rebuilt region (what the runbook sets after deploying the ingress)."""
-    return [f"twincloud:dr.primary.dnsName=k8s-ingress-web-0a1b2c3d4e-987654321.{region}.elb.amazonaws.com",
-            f"twincloud:dr.primary.zoneId={zone}"]
-
-
-REREGION = ("aws:region=us-west-2", *_location_overrides(), *_primary_lb("us-west-2", "Z1H1FL5HABSF5"))
+REREGION = ("aws:region=us-west-2", *_location_overrides())
 PROD_DR = ("aws:region=eu-central-1", "twincloud:ecr.replicationRegions=[eu-north-1]", "twincloud:dr.adoptFrom=prod",
-           *_location_overrides(), *_primary_lb("eu-central-1", "Z215JYRZR1TBD5"))
+           *_location_overrides())
 
 
 @pytest.fixture(scope="module")

@@ -61,15 +61,21 @@ def _label(r: PlannedResource) -> str:
     return f"{r.name}<br/><i>{kind}</i>"
 
 
-def _external_targets(r: PlannedResource, tops: dict[str, str]) -> list[str]:
-    """Names a Route 53 record points at that no other component of this stack produces
-    (its dependencies, if any, all lie inside its own component, e.g. its health check)."""
+LOAD_BALANCER_TYPES = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer",
+                       "aws:elb/loadBalancer:LoadBalancer")
+
+
+def _external_targets(r: PlannedResource, tops: dict[str, str], by_urn: dict[str, PlannedResource]) -> list[str]:
+    """What a Route 53 record points at that no resource of this stack creates: a load balancer
+    from config or made by a Kubernetes controller (found by lookup), an IP, a name from config."""
     if r.type != "aws:route53/record:Record":
         return []
-    if any(tops.get(d, tops[r.urn]) != tops[r.urn] for d in r.dependencies):
-        return []  # the target comes from another component: drawn as a normal edge
-    out = [str(a.get("name")) for a in r.inputs.get("aliases") or [] if a.get("name")]
-    if not out and r.inputs.get("failoverRoutingPolicies"):
+    crosses = [d for d in r.dependencies if tops.get(d, tops[r.urn]) != tops[r.urn]]
+    if any(by_urn[d].type in LOAD_BALANCER_TYPES for d in crosses if d in by_urn):
+        return []  # a load balancer of this stack: drawn as a normal edge
+    names = [str(a.get("name")) for a in r.inputs.get("aliases") or [] if a.get("name")]
+    out = [n for n in names if ".elb." in n or not crosses]
+    if not names and r.inputs.get("failoverRoutingPolicies"):
         out = [str(v) for v in r.inputs.get("records") or []]
     return out
 
@@ -86,26 +92,36 @@ def build_graph(plan: Plan) -> tuple[dict[str, PlannedResource], dict[tuple[str,
     nodes = {u: by_urn[u] for u in set(tops.values()) if not _is_provider(by_urn[u])}
     edges: dict[tuple[str, str], set[str]] = defaultdict(set)
     externals: dict[str, str] = {}
+    external_names = {t for r in plan.resources for t in _external_targets(r, tops, by_urn)}
     for r in plan.resources:
         src = tops[r.urn]
         if src not in nodes:
             continue
+        label = _failover_label(r)
+        externals_here = ["ext:" + t for t in _external_targets(r, tops, by_urn)]
+        if r.type == "aws:route53/healthCheck:HealthCheck":  # a check probing an external target
+            externals_here = ["ext:" + str(r.inputs[k]) for k in ("fqdn", "ipAddress")
+                              if r.inputs.get(k) in external_names]
+        for ext in externals_here:
+            externals[ext] = ext[len("ext:"):]
+            labels = edges[(src, ext)]
+            if label:
+                labels.add(label)
         targets = list(r.dependencies)
         if r.provider:
             targets.append(r.provider.rsplit("::", 1)[0])  # provider reference = "<urn>::<id>"
-        label = _failover_label(r)
         for dep in targets:
             dst = tops.get(dep)
             if dst is None or dst == src or dst not in nodes:
                 continue
+            if externals_here:
+                # what the external target came from (e.g. the cluster whose ingress controller
+                # made the load balancer) hangs off the external node
+                for ext in externals_here:
+                    edges.setdefault((ext, dst), set())
+                continue
             labels = edges[(src, dst)]
             if label and by_urn[dep].type != "aws:route53/healthCheck:HealthCheck":
-                labels.add(label)
-        for target in _external_targets(r, tops):
-            ext = "ext:" + target
-            externals[ext] = target
-            labels = edges[(src, ext)]
-            if label:
                 labels.add(label)
     return nodes, dict(edges), externals
 

@@ -27,6 +27,17 @@ _REGION_AZ_LETTERS = {
 }
 
 
+# Canonical hosted zone ids of Application Load Balancers per region (for alias records;
+# docs.aws.amazon.com/general/latest/gr/elb.html).
+ALB_ZONE_IDS = {
+    "us-east-1": "Z35SXDOTRQ7X7K", "us-east-2": "Z3AADJGX6KTTL2", "us-west-1": "Z368ELLRRE2KJ0",
+    "us-west-2": "Z1H1FL5HABSF5", "ca-central-1": "ZQSVJUPU6J1EY", "eu-central-1": "Z215JYRZR1TBD5",
+    "eu-west-1": "Z32O12XQLNTSW2", "eu-west-2": "ZHURV8PSTC4K8", "eu-west-3": "Z3Q77PNBQS71R4",
+    "eu-north-1": "Z23TAZ6LKFMNIO", "ap-northeast-1": "Z14GRHDCWA56QT", "ap-southeast-1": "Z1LMS91P8CMLE5",
+    "ap-southeast-2": "Z1GM3OXH4ZPM65", "sa-east-1": "Z2P70J7HTTTPLU",
+}
+
+
 def availability_zones(region: str) -> list[str]:
     return [f"{region}{letter}" for letter in _REGION_AZ_LETTERS.get(region, "abc")]
 
@@ -115,6 +126,18 @@ class CloudMocks(pulumi.runtime.Mocks):
                     "nameServers": [f"ns-{i}.awsdns-{i}.org" for i in range(4)], "callerReference": _h(name),
                     "comment": "", "linkedServiceDescription": "", "linkedServicePrincipal": "",
                     "primaryNameServer": "ns-0.awsdns-0.org", "tags": {}}, []
+        if token == "aws:lb/getLoadBalancer:getLoadBalancer":
+            # The load balancer the AWS Load Balancer Controller created for an ingress, found by its tags.
+            tags = dict(args.args.get("tags") or {})
+            lb = args.args.get("name") or f"k8s-{str(tags.get('ingress.k8s.aws/stack', 'lb')).replace('/', '-')}-{_h(tags, n=10)}"
+            lb = lb[:32].rstrip("-")
+            lb_id = _h("lb", lb, region, n=16)
+            return {"id": f"arn:{partition}:elasticloadbalancing:{region}:{ACCOUNT_ID}:loadbalancer/app/{lb}/{lb_id}",
+                    "arn": f"arn:{partition}:elasticloadbalancing:{region}:{ACCOUNT_ID}:loadbalancer/app/{lb}/{lb_id}",
+                    "name": lb, "loadBalancerType": "application", "internal": False, "ipAddressType": "ipv4",
+                    "dnsName": f"{lb}-{int(_h(lb, region, n=8), 16) % 10**10}.{region}.elb.amazonaws.com",
+                    "zoneId": ALB_ZONE_IDS.get(region, "Z" + _h("alb-zone", region, n=13).upper()),
+                    "tags": tags, "region": region}, []
         if token == "azure-native:authorization:getClientConfig":
             return {"clientId": "00000000-0000-0000-0000-0000000000cc", "objectId": AZURE_OBJECT_ID,
                     "subscriptionId": AZURE_SUBSCRIPTION, "tenantId": AZURE_TENANT}, []
@@ -228,7 +251,7 @@ class CloudMocks(pulumi.runtime.Mocks):
                 }],
             )
         elif module == "lb" and kind in {"LoadBalancer"}:
-            state.update(dnsName=f"{phys}-{_h(name, n=10)}.{region}.elb.amazonaws.com", zoneId="Z32O12XQLNTSW2")
+            state.update(dnsName=f"{phys}-{_h(name, n=10)}.{region}.elb.amazonaws.com", zoneId=ALB_ZONE_IDS.get(region, "Z32O12XQLNTSW2"))
         if "arn" not in state:
             service = module
             state["arn"] = f"arn:{partition}:{service}:{region}:{ACCOUNT_ID}:{kind.lower()}/{rid}"

@@ -6,12 +6,11 @@ Example (prod)::
       enabled: true
       domain: app.example.com          # public host name users type
       hostedZoneName: example.com      # or hostedZoneId: Z0123456789ABCDEFGHIJ
-      primary:                         # the primary load balancer (alias target) ...
-        dnsName: k8s-ingress-1234567890.eu-west-1.elb.amazonaws.com
-        zoneId: Z32O12XQLNTSW2
-      # ... or read both from another stack's outputs:
-      # primaryStackReference: {stack: acme/twincloud-apps/prod,
-      #                         dnsNameOutput: ingressDnsName, zoneIdOutput: ingressZoneId}
+      primaryIngress: {group: web}     # the primary load balancer: the one the AWS Load Balancer
+                                       # Controller made for ingress group "web" on this stack's EKS
+      # ... or give it:   primary: {dnsName: k8s-web-....eu-west-1.elb.amazonaws.com, zoneId: Z32O12XQLNTSW2}
+      # ... or read it:   primaryStackReference: {stack: acme/twincloud-apps/prod,
+      #                                           dnsNameOutput: ingressDnsName, zoneIdOutput: ingressZoneId}
       healthCheck: {path: /healthz, failureThreshold: 3, requestInterval: 10}
       rtoTargetSeconds: 120
       secondary: static-site           # or aks-ingress (full warm standby)
@@ -20,8 +19,9 @@ Example (prod)::
       deployerPrincipalType: ServicePrincipal   # the identity running `pulumi up` (User when a person does)
       # adoptFrom: prod                # set in a rebuilt stack after `pulumi state move` (runbook)
 
-``azureLocation`` is the DR site's own Azure location, independent of the Azure platform
-section; once both live in one branch it may default to ``twincloud:azure.location``.
+``azureLocation`` is the DR site's own Azure location; when unset it defaults to
+``twincloud:azure.location`` (the Azure platform's), so a stack with both needs it only to
+put the DR site somewhere else.
 Field order matters: cross-field checks read the fields validated before them, so each
 problem is reported once, on the key to fix.
 """
@@ -99,6 +99,20 @@ class PrimaryStackReference(Model):
         return v
 
 
+class PrimaryIngress(Model):
+    """``dr.primaryIngress``: find the primary load balancer the AWS Load Balancer Controller
+    created for an ingress of this stack's EKS cluster (by its tags), in ``aws:region``."""
+
+    group: str  # the ingress group name (alb.ingress.kubernetes.io/group.name) or <namespace>/<ingress>
+
+    @field_validator("group")
+    @classmethod
+    def _group(cls, v: str) -> str:
+        if not re.fullmatch(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?(/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?", v):
+            raise ValueError("not an ingress group or <namespace>/<ingress> name, e.g. web or apps/storefront")
+        return v
+
+
 class HealthCheckConfig(Model):
     """``dr.healthCheck``: the Route 53 HTTPS health check on the primary."""
 
@@ -164,6 +178,7 @@ class DrConfig(Model):
     hosted_zone_id: str | None = None
     primary: PrimaryTarget | None = None
     primary_stack_reference: PrimaryStackReference | None = None
+    primary_ingress: PrimaryIngress | None = None
     health_check: HealthCheckConfig = HealthCheckConfig()
     record_ttl: Annotated[int, Field(ge=10, le=3600)] = 60
     rto_target_seconds: Annotated[int, Field(ge=30, le=86400)] = 300
@@ -217,14 +232,15 @@ class DrConfig(Model):
                 raise ValueError("set exactly one of hostedZoneName and hostedZoneId")
         return v
 
-    @field_validator("primary_stack_reference")
+    @field_validator("primary_ingress")
     @classmethod
-    def _primary(cls, v: PrimaryStackReference | None, info: ValidationInfo) -> PrimaryStackReference | None:
-        if not _enabled(info) or "primary" not in info.data:
-            return v
-        if (v is None) == (info.data.get("primary") is None):
-            raise ValueError("set exactly one of primary {dnsName, zoneId} and primaryStackReference "
-                             "{stack, dnsNameOutput, zoneIdOutput}")
+    def _primary(cls, v: PrimaryIngress | None, info: ValidationInfo) -> PrimaryIngress | None:
+        if not _enabled(info) or "primary" not in info.data or "primary_stack_reference" not in info.data:
+            return v  # a failed primary option is reported on its own key
+        given = [v, info.data["primary"], info.data["primary_stack_reference"]]
+        if sum(g is not None for g in given) != 1:
+            raise ValueError("set exactly one of primary {dnsName, zoneId}, primaryStackReference "
+                             "{stack, dnsNameOutput, zoneIdOutput} and primaryIngress {group}")
         return v
 
     @field_validator("rto_target_seconds")
@@ -249,9 +265,10 @@ class DrConfig(Model):
     @classmethod
     def _location(cls, v: str | None, info: ValidationInfo) -> str | None:
         if v is None:
-            if _enabled(info) and info.data.get("secondary") == "static-site":
-                raise ValueError("required for secondary 'static-site': the Azure location of the DR site, "
-                                 "e.g. westeurope")
+            if (_enabled(info) and info.data.get("secondary") == "static-site"
+                    and not (info.context or {}).get("azure_location")):
+                raise ValueError("required for secondary 'static-site' (it defaults to twincloud:azure.location "
+                                 "when that is set): the Azure location of the DR site, e.g. westeurope")
             return v
         if not AZURE_LOCATION.match(v):
             raise ValueError("not an Azure location name; use e.g. westeurope or northeurope")
