@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+from pydantic import ValidationError
+
+from stacks.config.base import format_errors
+from stacks.config.dr import DrConfig
 from tests.dr_support import config_problems, stack_config
 
 
@@ -92,18 +97,21 @@ def test_primary_ingress_group_must_be_an_ingress_name():
     assert problems[0].startswith("twincloud:dr.primaryIngress.group: not an ingress group")
 
 
-def test_static_site_needs_an_azure_location():
-    problems = config_problems("prod", "twincloud:dr.azureLocation=null")
-    assert problems == ["twincloud:dr.azureLocation: required for secondary 'static-site' (it defaults to "
-                        "twincloud:azure.location when that is set): the Azure location of the DR site, e.g. westeurope"]
+MINIMAL_DR = {"enabled": True, "domain": "app.example.com", "hostedZoneName": "example.com",
+              "primaryIngress": {"group": "web"}}
+
+
+def test_static_site_needs_an_azure_location_without_an_azure_platform():
+    with pytest.raises(ValidationError) as e:
+        DrConfig.model_validate(MINIMAL_DR, context={"azure_location": None})
+    (problem,) = format_errors(e.value)
+    assert problem.endswith(": required for secondary 'static-site' (it defaults to twincloud:azure.location "
+                            "when that is set): the Azure location of the DR site, e.g. westeurope")
+    assert e.value.errors()[0]["loc"] == ("azure_location",)
 
 
 def test_azure_location_defaults_to_the_azure_platform_location():
-    from stacks.config.dr import DrConfig
-
-    data = {"enabled": True, "domain": "app.example.com", "hostedZoneName": "example.com",
-            "primaryIngress": {"group": "web"}}
-    cfg = DrConfig.model_validate(data, context={"azure_location": "northeurope"})
+    cfg = DrConfig.model_validate(MINIMAL_DR, context={"azure_location": "northeurope"})
     assert cfg.azure_location is None  # build_dr then uses twincloud:azure.location
 
 
@@ -146,10 +154,10 @@ def test_unknown_dr_key_is_rejected():
 
 
 def test_every_dr_problem_is_reported_at_once():
-    problems = config_problems("prod", "twincloud:dr.domain=null", "twincloud:dr.azureLocation=null",
+    problems = config_problems("prod", "twincloud:dr.domain=null", "twincloud:dr.priceClass=PriceClass_Cheap",
                                "twincloud:dr.healthCheck.requestInterval=30")
     keys = sorted(p.split(":", 2)[1].split(":")[0] for p in problems)
-    assert keys == ["dr.azureLocation", "dr.domain", "dr.rtoTargetSeconds"]
+    assert keys == ["dr.domain", "dr.priceClass", "dr.rtoTargetSeconds"]
 
 
 def test_disabled_dr_ignores_missing_fields():

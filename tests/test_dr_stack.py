@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stacks.dr import build_dr
+from stacks.dr import build_dr, dr_site_location
 from tests.dr_support import edge_resources, global_provider, records, stack_config
 from tests.support import named, of_type, run_component
 from tools.engine import run_under_mocks
@@ -50,7 +50,7 @@ def test_every_dr_aws_resource_uses_the_us_east_1_provider(prod_plan):
 
 
 def test_dr_static_site_lives_in_its_configured_azure_location(prod_plan):
-    assert prod_plan.one(ACCOUNT).inputs["location"] == prod_plan.config["dr"]["azureLocation"]
+    assert prod_plan.one(ACCOUNT).inputs["location"] == dr_site_location(stack_config("prod"))
 
 
 def test_dev_has_no_dr_layer(dev_plan):

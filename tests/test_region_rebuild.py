@@ -74,8 +74,11 @@ def _type_counts(p: Plan) -> Counter:
 
 
 def _names(p: Plan, keys: set[str], *, skip_edge: bool = False) -> dict[str, list[str]]:
+    """Physical names of cloud resources (Kubernetes objects live inside their own cluster)."""
     out: dict[str, list[str]] = {}
     for r in p.resources:
+        if not r.type.startswith(("aws:", "azure-native:")):
+            continue
         if skip_edge and r.name.startswith(edge_prefix(p.stack)):
             continue
         wanted = set(keys)
