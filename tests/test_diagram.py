@@ -84,3 +84,17 @@ def test_diagram_file_is_written_between_markers(prod_plan, tmp_path):
 def test_architecture_page_is_up_to_date(prod_diagram):
     embedded = embedded_diagram((ROOT / "docs" / "architecture.md").read_text(), "prod")
     assert embedded == prod_diagram, "regenerate: python -m tools.plan --stack prod --diagram docs/architecture.md"
+
+
+def test_azure_global_pseudo_location_does_not_split_groups():
+    from tools.diagram import _group
+    from tools.engine import Plan, PlannedResource
+
+    def res(typ, location):
+        return PlannedResource(urn=f"urn:{typ}:{location}", type=typ, name="x", parent=None, custom=True,
+                               protect=False, retain_on_delete=False, inputs={"location": location})
+
+    members = [res("azure-native:network:PrivateEndpoint", "westeurope"),
+               res("azure-native:privatedns:PrivateZone", "global")]
+    plan = Plan(stack="prod", config={}, resources=members)
+    assert _group(plan, members[0], members) == "Azure westeurope"

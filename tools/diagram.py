@@ -49,7 +49,8 @@ def _group(plan: Plan, node: PlannedResource, members: list[PlannedResource]) ->
         region = plan.config.get("aws:region") or "region"
         return f"AWS {region}"
     if any(t.startswith("azure-native:") for t in types):
-        locations = sorted({str(m.inputs["location"]) for m in members if m.inputs.get("location")})
+        # ("global" is where Azure puts location-less things such as private DNS zones)
+        locations = sorted({str(m.inputs["location"]) for m in members if m.inputs.get("location")} - {"global"})
         return f"Azure {', '.join(locations)}".strip()
     if any(t.startswith("kubernetes:") for t in types):
         return "Kubernetes"
