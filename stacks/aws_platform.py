@@ -70,6 +70,7 @@ def build_aws(cfg: StackConfig, prefix: str) -> AwsPlatform:
         namespace=prefix,
         keep_last_images=cfg.ecr.keep_last_images,
         force_delete=not cfg.protect_stateful,
+        replication_regions=list(cfg.ecr.replication_regions),
     ))
     pulumi.export("vpcId", vpc.vpc_id)
     pulumi.export("privateSubnetIds", vpc.private_subnet_ids)

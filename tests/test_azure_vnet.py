@@ -35,7 +35,8 @@ def test_vnet_uses_the_configured_address_space_and_location(prod_plan):
 
 
 def test_resource_group_is_created_when_none_is_given(prod_plan):
-    assert len(prod_plan.of_type(RG)) == 1
+    [vnet_component] = prod_plan.of_type("twincloud:azure:VNet")
+    assert len([rg for rg in prod_plan.of_type(RG) if rg.parent == vnet_component.urn]) == 1
 
 
 def test_three_subnets_inside_the_address_space(prod_plan):

@@ -308,11 +308,14 @@ def run_under_mocks(
     stack: str,
     config: Mapping[str, Any],
     registered: list[str] | None = None,
+    stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[list[PlannedResource], dict[str, Any]]:
     """Run ``program`` with ``config`` under the mock engine. Returns resources and exports.
 
     ``registered``, when given, receives the URN of every resource registered, even when the
-    program fails (used to prove that bad config registers nothing).
+    program fails (used to prove that bad config registers nothing). ``stack_outputs`` is
+    what the state backend holds for other stacks (``{"org/proj/stack": {"output": value}}``),
+    answered to ``pulumi.StackReference`` reads.
     """
     import pulumi
     from pulumi.runtime import settings as rt_settings
@@ -327,7 +330,8 @@ def run_under_mocks(
     azure_cfg = config.get(f"{PROJECT}:azure")
     if isinstance(azure_cfg, dict) and azure_cfg.get("location"):
         azure_location = str(azure_cfg["location"])
-    mocks = CloudMocks(aws_region=region, azure_location=azure_location)
+    mocks = CloudMocks(aws_region=region, azure_location=azure_location,
+                       stack_outputs={k: dict(v) for k, v in (stack_outputs or {}).items()})
     with _RUN_LOCK:
         saved_env = os.environ.pop("PULUMI_CONFIG", None)
         try:
@@ -373,9 +377,21 @@ def run_stack_program() -> None:
 
 def plan_stack(stack: str, overrides: Iterable[str] = (), *, policies: bool = True) -> Plan:
     """The offline plan of a stack: config loaded and validated, program run under mocks."""
+    return plan_config(stack, load_stack_config(stack, overrides), policies=policies)
+
+
+def copy_config(source: str, overrides: Iterable[str] = (), root: Path = ROOT) -> dict[str, Any]:
+    """The config ``pulumi stack init <new> --copy-config-from <source>`` gives a new stack,
+    followed by ``pulumi config set [--path]`` for each ``KEY=VALUE`` override."""
+    return load_stack_config(source, overrides, root=root)
+
+
+def plan_config(stack: str, config: Mapping[str, Any], *, policies: bool = True) -> Plan:
+    """The offline plan of ``stack`` from an explicit config (qualified keys -> values), for
+    stacks that have no ``Pulumi.<stack>.yaml`` yet (e.g. ``prod-dr`` copied from ``prod``)."""
     from stacks.config import ConfigError, load_config
 
-    config = load_stack_config(stack, overrides)
+    config = dict(config)
     wire, _ = _wire_config(config)
     try:
         effective = load_config(wire, stack=stack)

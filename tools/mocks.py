@@ -30,6 +30,17 @@ _REGION_AZ_LETTERS = {
 }
 
 
+# Canonical hosted zone ids of Application Load Balancers per region (for alias records;
+# docs.aws.amazon.com/general/latest/gr/elb.html).
+ALB_ZONE_IDS = {
+    "us-east-1": "Z35SXDOTRQ7X7K", "us-east-2": "Z3AADJGX6KTTL2", "us-west-1": "Z368ELLRRE2KJ0",
+    "us-west-2": "Z1H1FL5HABSF5", "ca-central-1": "ZQSVJUPU6J1EY", "eu-central-1": "Z215JYRZR1TBD5",
+    "eu-west-1": "Z32O12XQLNTSW2", "eu-west-2": "ZHURV8PSTC4K8", "eu-west-3": "Z3Q77PNBQS71R4",
+    "eu-north-1": "Z23TAZ6LKFMNIO", "ap-northeast-1": "Z14GRHDCWA56QT", "ap-southeast-1": "Z1LMS91P8CMLE5",
+    "ap-southeast-2": "Z1GM3OXH4ZPM65", "sa-east-1": "Z2P70J7HTTTPLU",
+}
+
+
 def availability_zones(region: str) -> list[str]:
     return [f"{region}{letter}" for letter in _REGION_AZ_LETTERS.get(region, "abc")]
 
@@ -66,9 +77,12 @@ _AUTONAMED = {"name", "bucket", "repositoryName", "clusterName", "nodeGroupName"
 class CloudMocks(pulumi.runtime.Mocks):
     """Answers provider calls and create results for AWS, Azure, Kubernetes and random."""
 
-    def __init__(self, aws_region: str = "eu-west-1", azure_location: str = "westeurope") -> None:
+    def __init__(self, aws_region: str = "eu-west-1", azure_location: str = "westeurope",
+                 stack_outputs: dict[str, dict[str, Any]] | None = None) -> None:
         self.aws_region = aws_region
         self.azure_location = azure_location
+        # What the state backend holds for other stacks (read by pulumi.StackReference).
+        self.stack_outputs = dict(stack_outputs or {})
         self._provider_regions: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -107,6 +121,26 @@ class CloudMocks(pulumi.runtime.Mocks):
         if token == "aws:index/getRegion:getRegion":
             return {"id": region, "name": region, "region": region,
                     "endpoint": f"ec2.{region}.amazonaws.com", "description": region}, []
+        if token == "aws:route53/getZone:getZone":
+            name = str(args.args.get("name") or "example.com").rstrip(".")
+            zone_id = args.args.get("zoneId") or "Z" + _h("zone", name, n=20).upper()
+            return {"id": zone_id, "zoneId": zone_id, "name": name, "arn": f"arn:{partition}:route53:::hostedzone/{zone_id}",
+                    "privateZone": bool(args.args.get("privateZone")), "resourceRecordSetCount": 2,
+                    "nameServers": [f"ns-{i}.awsdns-{i}.org" for i in range(4)], "callerReference": _h(name),
+                    "comment": "", "linkedServiceDescription": "", "linkedServicePrincipal": "",
+                    "primaryNameServer": "ns-0.awsdns-0.org", "tags": {}}, []
+        if token == "aws:lb/getLoadBalancer:getLoadBalancer":
+            # The load balancer the AWS Load Balancer Controller created for an ingress, found by its tags.
+            tags = dict(args.args.get("tags") or {})
+            lb = args.args.get("name") or f"k8s-{str(tags.get('ingress.k8s.aws/stack', 'lb')).replace('/', '-')}-{_h(tags, n=10)}"
+            lb = lb[:32].rstrip("-")
+            lb_id = _h("lb", lb, region, n=16)
+            return {"id": f"arn:{partition}:elasticloadbalancing:{region}:{ACCOUNT_ID}:loadbalancer/app/{lb}/{lb_id}",
+                    "arn": f"arn:{partition}:elasticloadbalancing:{region}:{ACCOUNT_ID}:loadbalancer/app/{lb}/{lb_id}",
+                    "name": lb, "loadBalancerType": "application", "internal": False, "ipAddressType": "ipv4",
+                    "dnsName": f"{lb}-{int(_h(lb, region, n=8), 16) % 10**10}.{region}.elb.amazonaws.com",
+                    "zoneId": ALB_ZONE_IDS.get(region, "Z" + _h("alb-zone", region, n=13).upper()),
+                    "tags": tags, "region": region}, []
         if token == "azure-native:authorization:getClientConfig":
             return {"clientId": "00000000-0000-0000-0000-0000000000cc", "objectId": AZURE_OBJECT_ID,
                     "subscriptionId": AZURE_SUBSCRIPTION, "tenantId": AZURE_TENANT}, []
@@ -124,6 +158,10 @@ class CloudMocks(pulumi.runtime.Mocks):
     # -- resource creation ----------------------------------------------------------
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         typ, name, inputs = args.typ, args.name, dict(args.inputs)
+        if typ == "pulumi:pulumi:StackReference":
+            target = inputs.get("name") or args.resource_id or name
+            return target, {"name": target, "outputs": dict(self.stack_outputs.get(target, {})),
+                            "secretOutputNames": []}
         if not args.custom:
             return f"{name}", {}
         if typ.startswith("pulumi:providers:"):
@@ -162,7 +200,16 @@ class CloudMocks(pulumi.runtime.Mocks):
             rid = bucket
         elif module == "kms" and kind == "Key":
             rid = f"{_h(name, n=8)}-{_h(name, 1, n=4)}-{_h(name, 2, n=4)}-{_h(name, 3, n=4)}-{_h(name, 4, n=12)}"
+            if state.get("multiRegion"):
+                rid = "mrk-" + _h(name, n=32)
             state.update(arn=f"arn:{partition}:kms:{region}:{ACCOUNT_ID}:key/{rid}", keyId=rid)
+        elif module == "kms" and kind == "ReplicaKey":
+            # a replica shares the primary's key id (mrk-...) and lives in the provider's region
+            rid = str(state.get("primaryKeyArn", "")).rsplit("/", 1)[-1] or "mrk-" + _h(name, n=32)
+            state.update(arn=f"arn:{partition}:kms:{region}:{ACCOUNT_ID}:key/{rid}", keyId=rid,
+                         keyRotationEnabled=True, keyUsage="ENCRYPT_DECRYPT")
+        elif module == "route53" and kind == "Record":
+            state["fqdn"] = str(state.get("name", "")).rstrip(".")
         elif module == "eks" and kind == "Cluster":
             cluster = state.get("name")
             rid = cluster
@@ -216,7 +263,7 @@ class CloudMocks(pulumi.runtime.Mocks):
                 }],
             )
         elif module == "lb" and kind in {"LoadBalancer"}:
-            state.update(dnsName=f"{phys}-{_h(name, n=10)}.{region}.elb.amazonaws.com", zoneId="Z32O12XQLNTSW2")
+            state.update(dnsName=f"{phys}-{_h(name, n=10)}.{region}.elb.amazonaws.com", zoneId=ALB_ZONE_IDS.get(region, "Z32O12XQLNTSW2"))
         if "arn" not in state:
             service = module
             state["arn"] = f"arn:{partition}:{service}:{region}:{ACCOUNT_ID}:{kind.lower()}/{rid}"
@@ -295,6 +342,12 @@ class CloudMocks(pulumi.runtime.Mocks):
                 "web": f"https://{phys}.z6.web.core.windows.net/",
                 "dfs": f"https://{phys}.dfs.core.windows.net/",
             }
+        elif module == "storage" and kind == "StorageAccountStaticWebsite":
+            state["containerName"] = "$web"
+        elif module == "storage" and kind == "Blob":
+            acct = state.get("accountName")
+            state.update(url=f"https://{acct}.blob.core.windows.net/{state.get('containerName')}/{state.get('blobName')}",
+                         metadata=state.get("metadata") or {}, type=state.get("type") or "Block")
         elif module == "servicebus" and kind == "Namespace":
             state["serviceBusEndpoint"] = f"https://{phys}.servicebus.windows.net:443/"
         elif module == "network" and kind == "Subnet":

@@ -3,9 +3,12 @@
     python -m tools.plan --stack dev
     python -m tools.plan --stack prod --set aws:region=us-west-2 --json
     python -m tools.plan --stack dev --policy-pack-config policy-config.json
+    python -m tools.plan --stack prod --format mermaid          # architecture diagram
+    python -m tools.plan --stack prod --diagram docs/architecture.md
 
 Prints every resource that would be created (type, name, parent, key inputs) as a tree,
-or the whole plan as JSON with ``--json``. Exits 2 on bad config (the schema's message,
+or the whole plan as JSON with ``--json``, or the architecture as a Mermaid diagram
+(``--format mermaid``; ``--diagram FILE`` writes it into FILE). Exits 2 on bad config (the schema's message,
 no traceback) and 1 on any mandatory policy violation, like ``pulumi preview --policy-pack``.
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from tools.engine import Plan, PlannedResource, PlanError, jsonable, plan_stack
@@ -52,11 +56,27 @@ def render_tree(plan: Plan) -> str:
     if plan.outputs:
         lines += ["", "Outputs:"]
         lines += [f"  {k}: {_short(v)}" for k, v in plan.outputs.items()]
+    failover = render_failover(plan)
+    if failover:
+        lines += ["", failover]
     lines += ["", render_violations(plan)]
     return "\n".join(lines)
 
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "unspecified")
+
+
+def render_failover(plan: Plan) -> str | None:
+    """One line on DNS failover timing, when the stack has the DR layer."""
+    seconds = plan.outputs.get("failoverDetectionSeconds")
+    if seconds is None:
+        return None
+    hc = (plan.config.get("dr") or {}).get("healthCheck") or {}
+    rto = plan.outputs.get("rtoTargetSeconds")
+    detail = (f" ({hc.get('requestInterval')} s interval x {hc.get('failureThreshold')} failures"
+              f" + alias TTL)" if hc else "")
+    target = f", RTO target {rto} s" if rto is not None else ""
+    return f"Failover: DNS moves users to the secondary within {seconds} s of the primary failing{detail}{target}."
 
 
 def render_violations(plan: Plan) -> str:
@@ -98,7 +118,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
     parser.add_argument("--policy-pack-config", metavar="FILE",
                         help="policy pack config JSON, as for `pulumi preview --policy-pack-config`")
+    parser.add_argument("--format", choices=("tree", "json", "mermaid"), default=None,
+                        help="output format (default tree; --json is the same as --format json)")
+    parser.add_argument("--diagram", metavar="FILE", default=None,
+                        help="write the Mermaid architecture diagram into FILE (between its "
+                             "<!-- diagram:<stack>:start/end --> markers if present, else the whole file)")
     args = parser.parse_args(argv)
+    fmt = args.format or ("json" if args.json else "tree")
     try:
         policy_config = _read_policy_config(args.policy_pack_config)
         plan = plan_stack(args.stack, args.overrides, policies=policy_config is None)
@@ -112,8 +138,17 @@ def main(argv: list[str] | None = None) -> int:
     except PlanError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    if args.json:
+    if args.diagram:
+        from tools.diagram import write_diagram
+
+        write_diagram(plan, Path(args.diagram))
+        print(f"wrote the {plan.stack} architecture diagram to {args.diagram}", file=sys.stderr)
+    elif fmt == "json":
         print(json.dumps(plan.to_json(), indent=2, sort_keys=False, default=str))
+    elif fmt == "mermaid":
+        from tools.diagram import render_mermaid
+
+        print(render_mermaid(plan), end="")
     else:
         print(render_tree(plan))
     return 1 if any(v["level"] == "mandatory" for v in plan.violations) else 0

@@ -5,13 +5,18 @@ Secure defaults, a sentence each:
 * every push is scanned for vulnerabilities;
 * images are encrypted with a customer-managed, rotating KMS key;
 * a lifecycle policy keeps the last N images so old, unpatched images do not pile up;
-* repositories are not force-deleted while they hold images unless asked for (dev only).
+* repositories are not force-deleted while they hold images unless asked for (dev only);
+* with ``replication_regions``, the registry copies every image pushed under the namespace
+  to those regions, so a region rebuild can start pods without the lost region.
+
+The replication configuration is a registry-wide setting (one per account and region):
+only one stack per account and region should set ``replication_regions``.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -27,6 +32,7 @@ class EcrRepositoriesArgs:
     namespace: str  # repository names are ``<namespace>/<service>``
     keep_last_images: int = 30
     force_delete: bool = False
+    replication_regions: list[str] = field(default_factory=list)  # DR regions that receive every image
 
 
 def lifecycle_policy(keep_last: int) -> str:
@@ -71,6 +77,26 @@ class EcrRepositories(pulumi.ComponentResource):
                 policy=lifecycle_policy(args.keep_last_images), opts=child,
             )
             self.repositories[service] = repo
+        self.replication = None
+        if args.replication_regions:
+            account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+            self.replication = aws.ecr.ReplicationConfiguration(
+                child_name(name, "replication"),
+                replication_configuration=aws.ecr.ReplicationConfigurationReplicationConfigurationArgs(
+                    rules=[aws.ecr.ReplicationConfigurationReplicationConfigurationRuleArgs(
+                        destinations=[
+                            aws.ecr.ReplicationConfigurationReplicationConfigurationRuleDestinationArgs(
+                                region=region, registry_id=account_id)
+                            for region in args.replication_regions
+                        ],
+                        repository_filters=[
+                            aws.ecr.ReplicationConfigurationReplicationConfigurationRuleRepositoryFilterArgs(
+                                filter=f"{args.namespace}/", filter_type="PREFIX_MATCH")
+                        ],
+                    )],
+                ),
+                opts=child,
+            )
         self.repository_urls = pulumi.Output.all(
             **{svc: repo.repository_url for svc, repo in self.repositories.items()}
         )

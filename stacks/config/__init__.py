@@ -54,7 +54,10 @@ def load_config(raw: Mapping[str, Any] | None = None, *, stack: str | None = Non
             data[key] = value
     environment = data.get("environment") if data.get("environment") in ("dev", "prod") else "dev"
     try:
-        return StackConfig.model_validate(data, context={"environment": environment, "stack": stack,
-                                                         "region": data.get("aws:region")})
+        azure = data.get("azure")
+        azure_location = azure.get("location") if isinstance(azure, dict) else None  # dr.azureLocation's default
+        return StackConfig.model_validate(data, context={
+            "environment": environment, "stack": stack, "region": data.get("aws:region"),
+            "azure_location": azure_location})
     except ValidationError as e:
         raise ConfigError(format_errors(e)) from None

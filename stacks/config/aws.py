@@ -14,6 +14,7 @@ from stacks.config.base import Model, is_prod, parse_cidr
 K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
 ECR_NAME = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+AWS_REGION_NAME = re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d$")
 
 
 class VpcConfig(Model):
@@ -169,6 +170,9 @@ class EcrConfig(Model):
 
     repositories: list[str] = []
     keep_last_images: Annotated[int, Field(ge=1, le=1000)] = 30
+    # Regions the registry replicates this stack's images to, so a rebuild there can pull
+    # them (registry-wide setting: at most one stack per account and region may set it).
+    replication_regions: list[str] = []
 
     @field_validator("repositories")
     @classmethod
@@ -178,4 +182,16 @@ class EcrConfig(Model):
             raise ValueError(f"invalid repository names {bad}: lower-case letters, digits, '.', '_' or '-'")
         if len(set(v)) != len(v):
             raise ValueError("repositories must be unique")
+        return v
+
+    @field_validator("replication_regions")
+    @classmethod
+    def _replication(cls, v: list[str]) -> list[str]:
+        bad = [r for r in v if not AWS_REGION_NAME.match(r)]
+        if bad:
+            raise ValueError(f"not AWS region names: {bad}; use e.g. eu-central-1")
+        if len(set(v)) != len(v):
+            raise ValueError("replicationRegions must be unique")
+        if len(v) > 25:
+            raise ValueError("ECR replicates to at most 25 destinations")
         return v

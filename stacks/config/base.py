@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Any
 
 import pulumi
@@ -65,6 +66,8 @@ def _path(loc: tuple[Any, ...]) -> str:
     key = head if ":" in head else f"{NAMESPACE}:{head}"
     out = key
     for p in rest:
+        if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", p):
+            p = to_camel(p)  # pydantic reports a defaulted field by its Python name, not its alias
         out += f"[{p}]" if p.isdigit() else f".{p}"
     return out
 

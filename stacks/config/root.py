@@ -12,6 +12,7 @@ from stacks.config.aws_data import Buckets, RedisConfig, check_redis_against_vpc
 from stacks.config.azure import AzureConfig, overlap_problems, problems_error
 from stacks.config.base import Model, is_prod, parse_cidr
 from stacks.config.monitoring import MonitoringConfig
+from stacks.config.dr import DrConfig
 
 AWS_REGION = re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d$")
 RESERVED_TAGS = {"Environment", "Project", "ManagedBy"}
@@ -35,12 +36,22 @@ class StackConfig(Model):
     buckets: Buckets = []
     monitoring: MonitoringConfig | None = None
     azure: AzureConfig | None = None  # twincloud:azure; absent -> no Azure resources
+    dr: DrConfig = DrConfig()
 
     @field_validator("aws_region")
     @classmethod
     def _region(cls, v: str) -> str:
         if not AWS_REGION.match(v):
             raise ValueError("not an AWS region name; use e.g. eu-west-1 or us-west-2")
+        return v
+
+    @field_validator("ecr")
+    @classmethod
+    def _ecr_replication(cls, v: EcrConfig, info: ValidationInfo) -> EcrConfig:
+        region = info.data.get("aws_region")
+        if region and region in v.replication_regions:
+            raise ValueError(f"replicationRegions lists aws:region {region} itself; replicate to another region "
+                             "(after a region rebuild, point it at a region other than the new aws:region)")
         return v
 
     @field_validator("tags")

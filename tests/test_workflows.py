@@ -1,0 +1,158 @@
+"""CI workflows: valid for GitHub (the SchemaStore workflow schema vendored by check-jsonschema),
+and built the way we promise (OIDC only, policy pack everywhere, prod behind approval)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+from jsonschema import Draft7Validator
+
+from tools.engine import ROOT
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+FILES = sorted(WORKFLOWS.glob("*.yml"))
+SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
+
+
+def _load(path: Path) -> dict:
+    doc = yaml.safe_load(path.read_text())
+    if True in doc:  # YAML 1.1 reads the key `on` as a boolean
+        doc["on"] = doc.pop(True)
+    return doc
+
+
+def _steps(doc: dict, action: str) -> list[tuple[str, dict]]:
+    return [(job_id, step) for job_id, job in doc["jobs"].items() for step in job.get("steps", [])
+            if str(step.get("uses", "")).split("@")[0] == action]
+
+
+@pytest.fixture(scope="module")
+def preview() -> dict:
+    return _load(WORKFLOWS / "preview.yml")
+
+
+@pytest.fixture(scope="module")
+def deploy() -> dict:
+    return _load(WORKFLOWS / "deploy.yml")
+
+
+def test_both_workflows_exist():
+    assert [p.name for p in FILES] == ["deploy.yml", "preview.yml"]
+
+
+def _schema(name: str) -> dict:
+    """A schema check-jsonschema ships (``vendor/github-workflows.json`` is SchemaStore's)."""
+    kind, _, file = name.partition(".")
+    return json.loads((resources.files(f"check_jsonschema.builtin_schemas.{kind}") / f"{file}.json").read_text())
+
+
+def test_workflows_pass_check_jsonschema_github_workflows():
+    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
+                             *map(str, FILES)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("schema", ["vendor.github-workflows", "custom.github-workflows-require-timeout"])
+def test_workflow_matches_schema(path, schema):
+    errors = [e.message for e in Draft7Validator(_schema(schema)).iter_errors(_load(path))]
+    assert errors == []
+
+
+def test_schema_catches_a_broken_workflow():
+    broken = yaml.safe_load("on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    stepz: []\n")
+    broken["on"] = broken.pop(True)
+    assert list(Draft7Validator(_schema("vendor.github-workflows")).iter_errors(broken))
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_no_long_lived_cloud_keys(path):
+    text = path.read_text()
+    for forbidden in ("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "aws-access-key-id", "aws-secret-access-key",
+                      "ARM_CLIENT_SECRET", "AZURE_CREDENTIALS", "client-secret", "creds:", "PULUMI_ACCESS_TOKEN"):
+        assert forbidden not in text, forbidden
+    assert re.findall(r"secrets\.(\w+)", text) in ([], ["GITHUB_TOKEN"])
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_jobs_that_touch_the_clouds_get_an_oidc_token(path):
+    doc = _load(path)
+    cloud_jobs = {job for job, _ in _steps(doc, "aws-actions/configure-aws-credentials")}
+    cloud_jobs |= {job for job, _ in _steps(doc, "azure/login")}
+    assert cloud_jobs
+    for job in cloud_jobs:
+        assert doc["jobs"][job]["permissions"]["id-token"] == "write", job
+    assert doc["permissions"] == {"contents": "read"}  # everything else gets nothing by default
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_aws_credentials_come_from_assuming_a_role(path):
+    for _, step in _steps(_load(path), "aws-actions/configure-aws-credentials"):
+        assert step["with"]["role-to-assume"].startswith("${{ vars.")
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_azure_login_uses_federated_ids_only(path):
+    for _, step in _steps(_load(path), "azure/login"):
+        assert set(step["with"]) == {"client-id", "tenant-id", "subscription-id"}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_pulumi_run_uses_the_policy_pack(path):
+    steps = _steps(_load(path), "pulumi/actions")
+    assert steps
+    assert all(step["with"]["policyPacks"] == "policies" for _, step in steps)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_actions_are_pinned_to_commits(path):
+    doc = _load(path)
+    uses = [step["uses"] for job in doc["jobs"].values() for step in job.get("steps", []) if "uses" in step]
+    assert uses and [u for u in uses if not SHA_PIN.match(u)] == []
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_ci_installs_requirements_and_runs_tests_and_offline_plans(path):
+    doc = _load(path)
+    runs = [step.get("run", "") for step in doc["jobs"]["test"]["steps"]]
+    assert "make install" in runs  # the Makefile installs requirements.txt into .venv
+    assert ".venv/bin/python -m pytest -q -n 2 tests" in runs
+    assert {".venv/bin/python -m tools.plan --stack dev", ".venv/bin/python -m tools.plan --stack prod"} <= set(runs)
+    assert "requirements.txt" in (ROOT / "Makefile").read_text()
+
+
+def test_preview_runs_on_pull_requests_for_dev_and_prod_with_a_pr_comment(preview):
+    assert "pull_request" in preview["on"]
+    job = preview["jobs"]["preview"]
+    assert job["needs"] == "test"
+    assert job["strategy"]["matrix"]["stack"] == ["dev", "prod"]
+    assert job["permissions"]["pull-requests"] == "write"
+    (_, step), = _steps(preview, "pulumi/actions")
+    assert step["with"]["command"] == "preview"
+    assert step["with"]["stack-name"] == "${{ matrix.stack }}"
+    assert step["with"]["comment-on-pr"] is True
+
+
+def test_deploy_updates_dev_on_push_to_main(deploy):
+    assert deploy["on"]["push"]["branches"] == ["main"]
+    (step,) = [s for j, s in _steps(deploy, "pulumi/actions") if j == "dev"]
+    assert step["with"]["command"] == "up" and step["with"]["stack-name"] == "dev"
+    assert deploy["jobs"]["dev"]["needs"] == "test"
+
+
+def test_prod_waits_for_dev_and_a_manual_approval(deploy):
+    job = deploy["jobs"]["prod"]
+    assert job["environment"] == "production" and job["needs"] == "dev"
+    (step,) = [s for j, s in _steps(deploy, "pulumi/actions") if j == "prod"]
+    assert step["with"]["command"] == "up" and step["with"]["stack-name"] == "prod"
+
+
+def test_deploys_never_cancel_a_running_update(deploy):
+    assert deploy["concurrency"]["cancel-in-progress"] is False
