@@ -81,9 +81,10 @@ def test_diagram_file_is_written_between_markers(prod_plan, tmp_path):
     assert embedded_diagram(text, "prod") == render_mermaid(prod_plan)
 
 
-def test_architecture_page_is_up_to_date(prod_diagram):
-    embedded = embedded_diagram((ROOT / "docs" / "architecture.md").read_text(), "prod")
-    assert embedded == prod_diagram, "regenerate: python -m tools.plan --stack prod --diagram docs/architecture.md"
+@pytest.mark.parametrize("page", ["docs/architecture.md", "README.md"])
+def test_architecture_diagram_is_up_to_date(prod_diagram, page):
+    embedded = embedded_diagram((ROOT / page).read_text(), "prod")
+    assert embedded == prod_diagram, f"regenerate: python -m tools.plan --stack prod --diagram {page}"
 
 
 def test_azure_global_pseudo_location_does_not_split_groups():
