@@ -37,8 +37,13 @@ def declare(build: Callable[[], Any], *, env: str | None = "dev", config: dict[s
     return run_component(program, config=config, stack=stack)
 
 
-def as_plan(resources: Iterable[PlannedResource], *, stack: str = STACK, region: str = "eu-west-1") -> Plan:
-    return Plan(stack=stack, config={"aws:region": region}, resources=list(resources))
+def as_plan(resources: Iterable[PlannedResource], *, stack: str = STACK, region: str = "eu-west-1",
+            env: str | None = None) -> Plan:
+    """A plan of ``resources``; ``env`` becomes the stack's Environment tag (as on our stacks)."""
+    config: dict[str, Any] = {"aws:region": region}
+    if env is not None:
+        config["environment"] = env
+    return Plan(stack=stack, config=config, resources=list(resources))
 
 
 def violations(source: Plan | Iterable[PlannedResource], policy: str | None = None,
@@ -56,7 +61,7 @@ def messages(source: Plan | Iterable[PlannedResource], policy: str,
 def check(build: Callable[[], Any], policy: str, *, env: str | None = "dev",
           policy_config: dict[str, Any] | None = None, config: dict[str, Any] | None = None) -> list[str]:
     """Messages ``policy`` reports for the resources ``build`` declares."""
-    return messages(declare(build, env=env, config=config), policy, policy_config)
+    return messages(as_plan(declare(build, env=env, config=config), env=env), policy, policy_config)
 
 
 def with_unknown(resource: PlannedResource, *path: str) -> PlannedResource:

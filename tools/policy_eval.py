@@ -208,6 +208,18 @@ def _reconciled_config(info: Any, proto: Any, overrides: Mapping[str, Mapping[st
     })
 
 
+def stack_tags(plan: Plan) -> dict[str, str]:
+    """The stack's tags as the CLI sends them. Our stacks carry an ``Environment`` stack tag
+    (``pulumi stack tag set Environment prod``, README); offline it comes from
+    ``twincloud:environment``. Rules use it for resources without tags of their own
+    (Helm releases, Kubernetes objects)."""
+    tags = {"pulumi:project": PROJECT, "pulumi:runtime": "python"}
+    environment = (plan.config or {}).get("environment")
+    if isinstance(environment, str):
+        tags["Environment"] = environment
+    return tags
+
+
 def _servicer(policy_config: Mapping[str, Mapping[str, Any]] | None, plan: Plan) -> Any:
     from pulumi.runtime import proto
     from pulumi_policy.policy import _PolicyAnalyzerServicer
@@ -222,7 +234,7 @@ def _servicer(policy_config: Mapping[str, Mapping[str, Any]] | None, plan: Plan)
     servicer.Configure(_reconciled_config(info, proto, policy_config), None)
     servicer.ConfigureStack(proto.AnalyzerStackConfigureRequest(
         stack=plan.stack, project=PROJECT, dry_run=True,
-        tags={"pulumi:project": PROJECT, "pulumi:runtime": "python"},
+        tags=stack_tags(plan),
     ), None)
     return servicer
 
