@@ -185,3 +185,8 @@ def test_default_storage_class_is_encrypted_gp3(dev_plan, prod_plan):
         assert sc.inputs["parameters"]["encrypted"] == "true" and sc.inputs["parameters"]["type"] == "gp3"
         assert sc.inputs["volumeBindingMode"] == "WaitForFirstConsumer"
         assert sc.inputs["reclaimPolicy"] == reclaim
+
+
+def test_vpc_cni_enforces_network_policies(dev_plan):
+    cni = [a for a in dev_plan.of_type("aws:eks/addon:Addon") if a.inputs["addonName"] == "vpc-cni"][0]
+    assert json.loads(cni.inputs["configurationValues"]) == {"enableNetworkPolicy": "true"}

@@ -16,6 +16,7 @@ Secure defaults, a sentence each:
 * authentication mode is ``API`` (access entries), and the creator gets no implicit admin;
 * add-on versions come from the one pins table, so a rebuild installs what was tested;
 * node groups ignore ``desiredSize`` drift: the autoscaler owns it, not ``pulumi up``;
+* the VPC CNI's network policy agent is on, so NetworkPolicies are enforced, not decorative;
 * persistent volumes come from the EBS CSI driver (its role reached through Pod Identity,
   no node-wide permissions) and a default ``gp3`` StorageClass that always encrypts, and
   retains volumes when the cluster is deletion-protected (prod), so a deleted claim never
@@ -209,6 +210,9 @@ class EksCluster(pulumi.ComponentResource):
         # -- add-ons that nodes need ---------------------------------------------------
         pins = EKS_ADDONS[args.version]
 
+        # The VPC CNI enforces Kubernetes NetworkPolicies only with its policy agent switched on.
+        addon_config = {"vpc-cni": json.dumps({"enableNetworkPolicy": "true"})}
+
         def addon(addon_name: str, depends_on: list[pulumi.Resource],
                   pod_identity: list[aws.eks.AddonPodIdentityAssociationArgs] | None = None) -> aws.eks.Addon:
             return aws.eks.Addon(
@@ -219,6 +223,7 @@ class EksCluster(pulumi.ComponentResource):
                 resolve_conflicts_on_create="OVERWRITE",
                 resolve_conflicts_on_update="OVERWRITE",
                 pod_identity_associations=pod_identity,
+                configuration_values=addon_config.get(addon_name),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on),
             )
 
