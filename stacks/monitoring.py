@@ -65,7 +65,12 @@ def azure_monitoring_storage(cfg: StackConfig, prefix: str, azure_platform: Azur
         soft_delete_days=settings.soft_delete_days,
         protect=cfg.protect_stateful,
     ))
-    pulumi.export("monitoringStorageAccountAzure", blob.account_name)
+    # What `az storage blob list --auth-mode login` and an operator checking the bindings need.
+    pulumi.export("monitoringStorageAzure", {
+        "storageAccount": blob.account_name,
+        "consumers": {key: {"container": c.container, "clientId": c.client_id, "namespace": c.namespace,
+                            "serviceAccount": c.service_account} for key, c in blob.consumers.items()},
+    })
 
     def binding(consumer: str) -> AzureObjectStorage:
         c = blob.consumers[consumer]

@@ -103,12 +103,12 @@ def test_loki_and_tempo_run_as_the_service_accounts_the_azure_bindings_name(azur
 
 
 def test_azure_pods_opt_into_workload_identity(azure):
-    assert values(azure, "loki")["loki"]["podLabels"] == {"azure.workload.identity/use": "true"}
+    assert values(azure, "loki")["defaults"]["podLabels"] == {"azure.workload.identity/use": "true"}
     assert values(azure, "tempo")["podLabels"] == {"azure.workload.identity/use": "true"}
 
 
 def test_aws_pods_carry_no_workload_identity_label(dev_plan):
-    assert values(dev_plan.resources, "loki")["loki"]["podLabels"] == {}
+    assert values(dev_plan.resources, "loki")["defaults"]["podLabels"] == {}
 
 
 def test_azure_configs_use_the_bound_containers_with_federated_tokens(azure):
