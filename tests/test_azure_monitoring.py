@@ -243,8 +243,9 @@ def _effective(stack: str, *overrides: str):
 
 
 def test_storage_sku_defaults_to_zrs_in_prod_and_lrs_in_dev():
-    assert _effective("prod").azure.monitoring.storage_sku == "Standard_ZRS"
-    assert _effective("prod", "twincloud:environment=dev").azure.monitoring.storage_sku == "Standard_LRS"
+    unset = "twincloud:azure.monitoring={}"
+    assert _effective("prod", unset).azure.monitoring.storage_sku == "Standard_ZRS"
+    assert _effective("prod", unset, "twincloud:environment=dev").azure.monitoring.storage_sku == "Standard_LRS"
 
 
 def test_prod_rejects_a_storage_sku_without_zone_redundancy():
