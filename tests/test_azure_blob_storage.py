@@ -112,7 +112,8 @@ def test_bad_arguments_fail_before_any_resource():
 
 
 @settings(max_examples=200, deadline=None)
-@given(label=st.from_regex(r"[a-z]{1,12}", fullmatch=True), stack=st.from_regex(r"[a-z][a-z0-9-]{0,30}", fullmatch=True),
+@given(label=st.from_regex(r"[a-z]{1,12}", fullmatch=True),
+       stack=st.from_regex(r"[a-z][a-z0-9-]{0,30}", fullmatch=True),
        location=st.sampled_from(["westeurope", "northeurope", "eastus2", "southeastasia", "germanywestcentral"]))
 def test_generated_account_names_are_valid_storage_account_names(label, stack, location):
     name = storage_account_name_for(label, stack, location)

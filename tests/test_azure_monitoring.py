@@ -12,7 +12,9 @@ import yaml
 from components.monitoring.checks import static_credentials
 from stacks.config import load_config
 from tests.azure_support import FIC, ROLE, UAI, one_problem, role_guid
-from tests.monitoring_support import RELEASE, STACK, loki_config_of, raw_objects, stack_of, tempo_config_of, unwrap, values
+from tests.monitoring_support import (
+    RELEASE, STACK, loki_config_of, raw_objects, stack_of, tempo_config_of, unwrap, values,
+)
 from tests.support import config_with
 from tools.engine import ROOT, _wire_config
 
@@ -211,10 +213,9 @@ def test_no_storage_credential_in_any_input_of_the_plan(prod_plan):
 
 
 def test_no_code_reads_storage_account_keys():
+    calls = ("list_storage_account_keys", "list_storage_account_sas", "list_storage_account_service_sas")
     sources = [*(ROOT / "components").rglob("*.py"), *(ROOT / "stacks").rglob("*.py")]
-    offenders = [str(p.relative_to(ROOT)) for p in sources
-                 if any(call in Path(p).read_text() for call in ("list_storage_account_keys", "list_storage_account_sas",
-                                                                "list_storage_account_service_sas"))]
+    offenders = [str(p.relative_to(ROOT)) for p in sources if any(call in Path(p).read_text() for call in calls)]
     assert offenders == []
 
 
