@@ -1,6 +1,6 @@
 """Azure security baselines for the DR platform (azure-native 3.x property names), each
 mapped to its checkov check: AKS identity and network controls, ACR, Key Vault, Azure
-Cache for Redis, Service Bus and network security groups.
+Cache for Redis, Service Bus, storage accounts and network security groups.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster"
 NSG_TYPES = ("azure-native:network:NetworkSecurityGroup", "azure-native:network:SecurityRule")
 AKS_HARDENING_CHECKS = ["privateApi", "azurePolicy", "diskEncryptionSet", "paidSku", "upgradeChannel", "secretRotation"]
 NETWORK_POLICIES = ("azure", "calico", "cilium")
+STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
+ZONE_REDUNDANT_STORAGE = ("Standard_ZRS", "Premium_ZRS", "Standard_GZRS", "Standard_RAGZRS", "StandardV2_ZRS",
+                          "StandardV2_GZRS")
 
 
 def _tls_at_least(value: Any, minimum: tuple[int, int]) -> bool:
@@ -166,6 +169,44 @@ def check_servicebus_local_auth(res: Res, cfg: Mapping[str, Any]) -> Iterable[st
     env = res.environment
     if env in cfg["environments"] and _is_true(res.get("disableLocalAuth")) is False:
         yield f"{env}: disableLocalAuth is not true: SAS keys would bypass Entra ID"
+
+
+# -- storage accounts -------------------------------------------------------------------------
+
+def check_storage_baseline(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
+    https = res.get("enableHttpsTrafficOnly")  # unset means true (API 2019-04-01 and later)
+    if https is not UNKNOWN and truthy(https) is False:
+        yield "enableHttpsTrafficOnly is false: plain-HTTP requests (and the tokens they carry) would be accepted"
+    tls = res.get("minimumTlsVersion")
+    if tls is not UNKNOWN and not _tls_at_least(tls, (1, 2)):
+        yield f"minimumTlsVersion is {tls!r}; set TLS1_2 (unset, Azure accepts TLS 1.0)"
+    public = res.get("allowBlobPublicAccess")
+    if public is not UNKNOWN and truthy(public) is not False:
+        yield ("allowBlobPublicAccess is not false: a container could be opened to anonymous readers; "
+               "set it to false")
+    shared_key = res.get("allowSharedKeyAccess")
+    if shared_key is not UNKNOWN and truthy(shared_key) is not False:
+        yield ("allowSharedKeyAccess is not false (unset means true): the account keys and SAS tokens signed with "
+               "them bypass Entra ID; set it to false and grant workloads a Storage Blob Data role")
+
+
+PUBLIC_WEBSITE_TAG = "twincloud.io/public-website"
+
+
+def check_storage_hardening(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
+    public = res.get("publicNetworkAccess")
+    default_action = res.get("networkRuleSet", "defaultAction")
+    tags = res.tags if isinstance(res.tags, Mapping) else {}
+    website = str(tags.get(PUBLIC_WEBSITE_TAG, "")).lower() == "true"  # public by design (CDN origin)
+    if not website and UNKNOWN not in (public, default_action) and str(public).lower() != "disabled" \
+            and str(default_action).lower() != "deny":
+        yield ("networkRuleSet.defaultAction is not Deny: every network can reach the account; deny by default "
+               "and allow the subnets that need it (CKV_AZURE_35)")
+    env = res.environment
+    sku = res.get("sku", "name")
+    if env in cfg["replicationEnvironments"] and sku is not UNKNOWN and sku not in ZONE_REDUNDANT_STORAGE:
+        yield (f"{env}: sku.name is {sku!r}; use a zone-redundant SKU (e.g. Standard_ZRS) so a zone outage loses "
+               "no data (CKV_AZURE_206)")
 
 
 # -- network security groups ----------------------------------------------------------------
@@ -353,6 +394,37 @@ SERVICEBUS_LOCAL_AUTH = ResourceRule(
     tags=["azure", "servicebus", "identity"],
 )
 
+STORAGE_BASELINE = ResourceRule(
+    name="storage-account-baseline",
+    description="Storage accounts take HTTPS with TLS 1.2+ only, allow no anonymous blob access and no shared-key "
+                "(account key/SAS) authorization",
+    check=check_storage_baseline,
+    resource_types=(STORAGE_ACCOUNT,),
+    checkov=("CKV_AZURE_3", "CKV_AZURE_44", "CKV_AZURE_190", "CKV2_AZURE_47", "CKV2_AZURE_40"),
+    severity=Severity.HIGH,
+    enforcement=MANDATORY,
+    remediation="Set enableHttpsTrafficOnly true (or leave it unset), minimumTlsVersion 'TLS1_2', "
+                "allowBlobPublicAccess false and allowSharedKeyAccess false; workloads use a workload identity with "
+                "a Storage Blob Data role. Exempt an account only with a recorded reason (exemptResources).",
+    tags=["azure", "storage", "identity"],
+)
+
+STORAGE_HARDENING = ResourceRule(
+    name="storage-account-hardening",
+    description="Storage accounts deny other networks by default and are zone-redundant where required",
+    check=check_storage_hardening,
+    resource_types=(STORAGE_ACCOUNT,),
+    checkov=("CKV_AZURE_35", "CKV_AZURE_206"),
+    severity=Severity.MEDIUM,
+    enforcement=ADVISORY,
+    remediation="Set networkRuleSet {defaultAction: Deny, bypass: AzureServices, virtualNetworkRules: [the AKS "
+                "subnet]} (or publicNetworkAccess Disabled with a private endpoint), and a ZRS/GZRS SKU in the listed "
+                "environments.",
+    config={"replicationEnvironments": environments_schema(
+        ["prod"], "storage accounts must be zone-redundant (ZRS, GZRS or RA-GZRS)")},
+    tags=["azure", "storage", "network"],
+)
+
 NSG_INGRESS = ResourceRule(
     name="nsg-internet-ingress",
     description="Network security groups allow no admin or database port from the internet",
@@ -369,5 +441,6 @@ NSG_INGRESS = ResourceRule(
 
 POLICIES = [
     AKS_RBAC, AKS_LOCAL_ACCOUNTS, AKS_NETWORK_POLICY, AKS_WORKLOAD_IDENTITY, AKS_SECRETS_PROVIDER, AKS_HARDENING,
-    ACR_ADMIN_DISABLED, KEY_VAULT_PROTECTION, AZURE_REDIS_TLS, SERVICEBUS_TLS, SERVICEBUS_LOCAL_AUTH, NSG_INGRESS,
+    ACR_ADMIN_DISABLED, KEY_VAULT_PROTECTION, AZURE_REDIS_TLS, SERVICEBUS_TLS, SERVICEBUS_LOCAL_AUTH,
+    STORAGE_BASELINE, STORAGE_HARDENING, NSG_INGRESS,
 ]

@@ -18,7 +18,7 @@ from components.tagging import apply_default_tags, base_tags  # noqa: E402
 from stacks.aws_data import build_aws_data  # noqa: E402
 from stacks.aws_platform import build_aws  # noqa: E402
 from stacks.config import load_config  # noqa: E402
-from stacks.monitoring import aws_monitoring_storage, build_monitoring  # noqa: E402
+from stacks.monitoring import aws_monitoring_storage, azure_monitoring_storage, build_monitoring  # noqa: E402
 from stacks.dr import build_dr  # noqa: E402
 
 cfg = load_config(stack=pulumi.get_stack())  # raises ConfigError (every problem, no traceback) before any resource
@@ -39,4 +39,9 @@ if cfg.azure is not None:  # imported only when used: the Azure SDK modules take
     from stacks.azure_platform import build_azure
 
     azure_platform = build_azure(cfg, prefix)
+    build_monitoring(
+        cfg, prefix, azure_platform.aks.provider, "azure", azure_monitoring_storage(cfg, prefix, azure_platform),
+        kubernetes_version=cfg.azure.aks.version,
+        cluster_name=f"{prefix}-aks",
+    )
 dr_layer = build_dr(cfg, prefix, cluster_name=aws_platform.eks.cluster_name)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from components.monitoring.stack import AlertReceiverSpec, MonitoringStack, MonitoringStackArgs
-from components.monitoring.storage import AwsObjectStorage, ObjectStorage
+from components.monitoring.storage import AwsObjectStorage, AzureObjectStorage, ObjectStorage
 from components.monitoring.values import AlertmanagerSizing, GrafanaSizing, LokiSizing, PrometheusSizing, TempoSizing
 from stacks.aws_data import AwsData
 from stacks.config import StackConfig
+from stacks.config.root import MONITORING_BUCKETS
+
+if TYPE_CHECKING:  # the Azure SDK loads only when twincloud:azure is set
+    from stacks.azure_platform import AzurePlatform
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,44 @@ def aws_monitoring_storage(cfg: StackConfig, aws_data: AwsData) -> MonitoringSto
                                 service_account=entry.service_account, namespace=entry.namespace)
 
     return MonitoringStorage(loki=binding("loki-chunks"), tempo=binding("tempo-traces"))
+
+
+def azure_monitoring_storage(cfg: StackConfig, prefix: str, azure_platform: AzurePlatform) -> MonitoringStorage | None:
+    """Bindings to Loki and Tempo containers on AKS: one storage account (``WorkloadBlobStorage``)
+    with a container, a federated identity and a container-scoped ``Storage Blob Data
+    Contributor`` grant per consumer, bound to the same service accounts as on EKS."""
+    if cfg.monitoring is None or not cfg.monitoring.enabled or cfg.azure is None:
+        return None
+    from components.azure.blob_storage import BlobConsumerSpec, WorkloadBlobStorage, WorkloadBlobStorageArgs
+
+    settings = cfg.azure.monitoring
+    consumers = {"loki": "loki-chunks", "tempo": "tempo-traces"}
+    blob = WorkloadBlobStorage(f"{prefix}-mon-blob", WorkloadBlobStorageArgs(
+        resource_group_name=azure_platform.vnet.resource_group_name,
+        location=cfg.azure.location,
+        oidc_issuer_url=azure_platform.aks.oidc_issuer_url,
+        consumers=[BlobConsumerSpec(name=consumer, container=container, service_account=MONITORING_BUCKETS[container],
+                                    namespace="monitoring")
+                   for consumer, container in consumers.items()],
+        label="mon",
+        allowed_subnet_ids=[azure_platform.vnet.aks_subnet_id],
+        sku=settings.storage_sku,
+        soft_delete_days=settings.soft_delete_days,
+        protect=cfg.protect_stateful,
+    ))
+    # What `az storage blob list --auth-mode login` and an operator checking the bindings need.
+    pulumi.export("monitoringStorageAzure", {
+        "storageAccount": blob.account_name,
+        "consumers": {key: {"container": c.container, "clientId": c.client_id, "namespace": c.namespace,
+                            "serviceAccount": c.service_account} for key, c in blob.consumers.items()},
+    })
+
+    def binding(consumer: str) -> AzureObjectStorage:
+        c = blob.consumers[consumer]
+        return AzureObjectStorage(storage_account=c.storage_account, container=c.container, client_id=c.client_id,
+                                  service_account=c.service_account, namespace=c.namespace, depends_on=c.access)
+
+    return MonitoringStorage(loki=binding("loki"), tempo=binding("tempo"))
 
 
 def monitoring_args(
@@ -73,10 +115,18 @@ def monitoring_args(
         tempo=TempoSizing(storage_size=m.tempo.storage_size, memory_limit=m.tempo.memory_limit),
         grafana=GrafanaSizing(replicas=m.grafana.replicas, persistence=m.grafana.persistence,
                               storage_size=m.grafana.storage_size),
-        storage_class=m.storage_class,
+        storage_class=_storage_class(cfg, cloud),
         network_policies=m.network_policies,
         protect=cfg.protect_stateful,
     )
+
+
+def _storage_class(cfg: StackConfig, cloud: Literal["aws", "azure"]) -> str | None:
+    """StorageClass names are per cluster: ``twincloud:monitoring.storageClass`` on EKS,
+    ``twincloud:azure.monitoring.storageClass`` on AKS (None: the cluster's default)."""
+    if cloud == "azure":
+        return cfg.azure.monitoring.storage_class if cfg.azure is not None else None
+    return cfg.monitoring.storage_class if cfg.monitoring is not None else None
 
 
 def build_monitoring(

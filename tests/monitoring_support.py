@@ -8,9 +8,10 @@ from typing import Any
 import yaml
 
 from tests.support import run_component
-from tools.engine import PlannedResource, Secret
+from tools.engine import Plan, PlannedResource, Secret
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
+STACK = "twincloud:k8s:MonitoringStack"
 RAW_KINDS = (
     "kubernetes:core/v1:Namespace",
     "kubernetes:core/v1:ServiceAccount",
@@ -49,6 +50,12 @@ def loki_config_of(resources: list[PlannedResource]) -> dict[str, Any]:
 
 def tempo_config_of(resources: list[PlannedResource]) -> dict[str, Any]:
     return yaml.safe_load(values(resources, "tempo")["config"])
+
+
+def stack_of(plan: Plan, cloud: str) -> list[PlannedResource]:
+    """The resources of one MonitoringStack in a plan (prod runs one on EKS and one on AKS)."""
+    [component] = [r for r in plan.of_type(STACK) if r.name.endswith(f"-monitoring-{cloud}")]
+    return plan.descendants_of(component.urn)
 
 
 def raw_objects(resources: list[PlannedResource]) -> list[PlannedResource]:

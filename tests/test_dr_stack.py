@@ -18,7 +18,7 @@ def test_prod_plan_shows_the_failover_chain(prod_plan):
     (primary,) = records(prod_plan.resources, "PRIMARY")
     (secondary,) = records(prod_plan.resources, "SECONDARY")
     distribution = prod_plan.one(DIST)
-    account = prod_plan.one(ACCOUNT)
+    account = prod_plan.one(ACCOUNT, "twincloud-prod-dr-site-account")
     lb = primary.inputs["aliases"][0]
     assert lb["name"].startswith(f"k8s-{cfg['primaryIngress']['group']}-")  # the ingress group's load balancer
     assert lb["name"].endswith(".eu-west-1.elb.amazonaws.com") and lb["zoneId"] == "Z32O12XQLNTSW2"
@@ -50,7 +50,7 @@ def test_every_dr_aws_resource_uses_the_us_east_1_provider(prod_plan):
 
 
 def test_dr_static_site_lives_in_its_configured_azure_location(prod_plan):
-    assert prod_plan.one(ACCOUNT).inputs["location"] == dr_site_location(stack_config("prod"))
+    assert prod_plan.one(ACCOUNT, "twincloud-prod-dr-site-account").inputs["location"] == dr_site_location(stack_config("prod"))
 
 
 def test_dev_has_no_dr_layer(dev_plan):

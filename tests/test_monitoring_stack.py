@@ -10,7 +10,7 @@ from components.monitoring.storage import AwsObjectStorage, AzureObjectStorage
 from components.versions import CHARTS, IMAGES, check_pin
 from tests.monitoring_support import (
     AZURE_ACCOUNT, AZURE_LOKI_CLIENT_ID, AZURE_TEMPO_CLIENT_ID, RELEASE, azure_run, loki_config_of, raw_objects,
-    releases, tempo_config_of, unwrap, values,
+    releases, stack_of, tempo_config_of, unwrap, values,
 )
 from tests.support import plan
 from tools.engine import Secret
@@ -26,8 +26,18 @@ def azure():
     return list(azure_run())
 
 
-def _all_runs(dev_plan, prod_plan, azure):
-    return {"dev": dev_plan.resources, "prod": prod_plan.resources, "azure": azure}
+@pytest.fixture(scope="module")
+def prod_eks(prod_plan):
+    return stack_of(prod_plan, "aws")
+
+
+@pytest.fixture(scope="module")
+def prod_aks(prod_plan):
+    return stack_of(prod_plan, "azure")
+
+
+def _all_runs(dev_plan, prod_eks, prod_aks, azure):
+    return {"dev": dev_plan.resources, "prod-eks": prod_eks, "prod-aks": prod_aks, "azure": azure}
 
 
 def _by_meta_name(resources, typ):
@@ -36,8 +46,8 @@ def _by_meta_name(resources, typ):
 
 # -- charts and images ------------------------------------------------------------------
 
-def test_plans_deploy_the_five_pinned_charts(dev_plan, prod_plan, azure):
-    for resources in (dev_plan.resources, prod_plan.resources, azure):
+def test_plans_deploy_the_five_pinned_charts(dev_plan, prod_eks, prod_aks, azure):
+    for resources in (dev_plan.resources, prod_eks, prod_aks, azure):
         found = releases(resources)
         assert set(found) == set(CHARTS)
         for key, pin in CHARTS.items():
@@ -55,9 +65,9 @@ def test_releases_run_on_the_eks_provider(dev_plan):
         assert r.provider and "twincloud-dev-eks-k8s" in r.provider
 
 
-def test_every_image_in_the_values_is_a_passing_pin(dev_plan, prod_plan, azure):
+def test_every_image_in_the_values_is_a_passing_pin(dev_plan, prod_eks, prod_aks, azure):
     pinned = {(f"{p.registry}/{p.repository}", p.tag) for p in IMAGES.values()}
-    for resources in (dev_plan.resources, prod_plan.resources, azure):
+    for resources in (dev_plan.resources, prod_eks, prod_aks, azure):
         for chart, release in releases(resources).items():
             refs = list(image_refs(release["values"]))
             assert refs, chart
@@ -68,8 +78,8 @@ def test_every_image_in_the_values_is_a_passing_pin(dev_plan, prod_plan, azure):
 
 # -- identities and credentials -----------------------------------------------------------
 
-def test_no_static_credentials_in_any_release_values(dev_plan, prod_plan, azure):
-    for name, resources in _all_runs(dev_plan, prod_plan, azure).items():
+def test_no_static_credentials_in_any_release_values(dev_plan, prod_eks, prod_aks, azure):
+    for name, resources in _all_runs(dev_plan, prod_eks, prod_aks, azure).items():
         for chart, release in releases(resources).items():
             assert static_credentials(release["values"]) == [], f"{name}/{chart}"
 
@@ -93,12 +103,12 @@ def test_loki_and_tempo_run_as_the_service_accounts_the_azure_bindings_name(azur
 
 
 def test_azure_pods_opt_into_workload_identity(azure):
-    assert values(azure, "loki")["loki"]["podLabels"] == {"azure.workload.identity/use": "true"}
+    assert values(azure, "loki")["defaults"]["podLabels"] == {"azure.workload.identity/use": "true"}
     assert values(azure, "tempo")["podLabels"] == {"azure.workload.identity/use": "true"}
 
 
 def test_aws_pods_carry_no_workload_identity_label(dev_plan):
-    assert values(dev_plan.resources, "loki")["loki"]["podLabels"] == {}
+    assert values(dev_plan.resources, "loki")["defaults"]["podLabels"] == {}
 
 
 def test_azure_configs_use_the_bound_containers_with_federated_tokens(azure):
@@ -116,9 +126,9 @@ def test_s3_endpoint_and_region_follow_the_stack_region():
     assert (s3["endpoint"], s3["region"]) == ("s3.us-west-2.amazonaws.com", "us-west-2")
 
 
-def test_shipped_loki_config_is_tsdb_v13_without_loki_2_fields(dev_plan, prod_plan):
+def test_shipped_loki_config_is_tsdb_v13_without_loki_2_fields(dev_plan, prod_eks, prod_aks):
     from components.monitoring.loki_config import removed_fields
-    for resources in (dev_plan.resources, prod_plan.resources):
+    for resources in (dev_plan.resources, prod_eks, prod_aks):
         config = loki_config_of(resources)
         assert [(p["store"], p["schema"]) for p in config["schema_config"]["configs"]] == [("tsdb", "v13")]
         assert removed_fields(config) == []
@@ -142,9 +152,9 @@ def test_check_bindings_rejects_a_binding_in_another_namespace_or_a_shared_accou
 
 # -- sizing -------------------------------------------------------------------------------
 
-def test_prod_prometheus_has_at_least_1gi_and_the_remote_write_receiver(prod_plan):
+def test_prod_prometheus_has_at_least_1gi_and_the_remote_write_receiver(prod_eks):
     from components.monitoring.durations import mebibytes
-    spec = values(prod_plan.resources, "kube-prometheus-stack")["prometheus"]["prometheusSpec"]
+    spec = values(prod_eks, "kube-prometheus-stack")["prometheus"]["prometheusSpec"]
     assert spec["enableRemoteWriteReceiver"] is True
     assert mebibytes(spec["resources"]["requests"]["memory"]) >= 1024
     assert mebibytes(spec["resources"]["limits"]["memory"]) >= 1024
@@ -157,17 +167,17 @@ def test_prometheus_retention_and_volume_come_from_config(dev_plan):
     assert spec["storageSpec"]["volumeClaimTemplate"]["spec"]["resources"]["requests"]["storage"] == "20Gi"
 
 
-def test_no_workload_sets_replicas_alongside_an_autoscaler(prod_plan, azure):
-    read = values(prod_plan.resources, "loki")["read"]
+def test_no_workload_sets_replicas_alongside_an_autoscaler(prod_eks, prod_aks, azure):
+    read = values(prod_eks, "loki")["read"]
     assert read["autoscaling"]["enabled"] is True and "replicas" not in read
-    for resources in (prod_plan.resources, azure):
+    for resources in (prod_eks, prod_aks, azure):
         for chart, release in releases(resources).items():
             assert hpa_conflicts(release["values"]) == [], chart
 
 
-def test_prod_runs_loki_simple_scalable_with_replication_three(prod_plan):
-    assert values(prod_plan.resources, "loki")["deploymentMode"] == "SimpleScalable"
-    assert loki_config_of(prod_plan.resources)["common"]["replication_factor"] == 3
+def test_prod_runs_loki_simple_scalable_with_replication_three(prod_eks):
+    assert values(prod_eks, "loki")["deploymentMode"] == "SimpleScalable"
+    assert loki_config_of(prod_eks)["common"]["replication_factor"] == 3
 
 
 def test_dev_runs_loki_single_binary_with_the_scalable_targets_off(dev_plan):
@@ -178,9 +188,9 @@ def test_dev_runs_loki_single_binary_with_the_scalable_targets_off(dev_plan):
 
 # -- Kubernetes objects -----------------------------------------------------------------
 
-def test_raw_kubernetes_objects_validate_against_the_cluster_schema(dev_plan, prod_plan, azure):
+def test_raw_kubernetes_objects_validate_against_the_cluster_schema(dev_plan, prod_eks, prod_aks, azure):
     version = dev_plan.config["eks"]["version"]
-    for name, resources in _all_runs(dev_plan, prod_plan, azure).items():
+    for name, resources in _all_runs(dev_plan, prod_eks, prod_aks, azure).items():
         objects = raw_objects(resources)
         assert len(objects) >= 10, name
         for r in objects:
@@ -211,8 +221,9 @@ def test_host_access_agents_live_in_the_agents_namespace(dev_plan):
     assert [r["namespace"] for c, r in releases(dev_plan.resources).items() if c == "alloy"] == ["monitoring-agents"]
 
 
-def test_prod_protects_the_monitoring_namespace_and_dev_does_not(dev_plan, prod_plan):
-    assert _by_meta_name(prod_plan.resources, NS)["monitoring"].protect is True
+def test_prod_protects_the_monitoring_namespace_and_dev_does_not(dev_plan, prod_eks, prod_aks):
+    assert _by_meta_name(prod_eks, NS)["monitoring"].protect is True
+    assert _by_meta_name(prod_aks, NS)["monitoring"].protect is True
     assert _by_meta_name(dev_plan.resources, NS)["monitoring"].protect is False
 
 
@@ -233,14 +244,15 @@ def test_alloy_exposes_the_otlp_ports(dev_plan):
 
 # -- secrets ----------------------------------------------------------------------------
 
-def test_alertmanager_config_and_grafana_password_are_secrets_outside_helm_values(prod_plan):
-    secrets = _by_meta_name(prod_plan.resources, SECRET)
+def test_alertmanager_config_and_grafana_password_are_secrets_outside_helm_values(prod_plan, prod_eks):
+    secrets = _by_meta_name(prod_eks, SECRET)
     assert isinstance(secrets["alertmanager-twincloud"].inputs["stringData"], Secret)
     assert isinstance(secrets["grafana-admin"].inputs["stringData"], Secret)
-    am = values(prod_plan.resources, "kube-prometheus-stack")["alertmanager"]["alertmanagerSpec"]
+    am = values(prod_eks, "kube-prometheus-stack")["alertmanager"]["alertmanagerSpec"]
     assert (am["useExistingSecret"], am["configSecret"]) == (True, "alertmanager-twincloud")
-    assert values(prod_plan.resources, "grafana")["admin"]["existingSecret"] == "grafana-admin"
+    assert values(prod_eks, "grafana")["admin"]["existingSecret"] == "grafana-admin"
     assert isinstance(prod_plan.outputs["grafanaAdminPasswordAws"], Secret)
+    assert isinstance(prod_plan.outputs["grafanaAdminPasswordAzure"], Secret)
 
 
 def test_alertmanager_secret_routes_to_the_configured_receiver(azure):

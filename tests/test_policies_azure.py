@@ -299,3 +299,80 @@ def test_unprotected_prod_redis_is_reported_beside_a_protected_vault():
     found = check(build, "prod-stateful-protected", env="prod")
     assert found == ["prod: stateful Redis twincloud-unit-redis is not protected; pass protect=cfg.protect_stateful "
                      "so `pulumi destroy` or a replace cannot delete its data"]
+
+
+# -- storage account baseline -----------------------------------------------------------------
+
+SECURE_STORAGE = dict(enable_https_traffic_only=True, minimum_tls_version="TLS1_2", allow_blob_public_access=False,
+                      allow_shared_key_access=False,
+                      network_rule_set={"default_action": "Deny", "bypass": "AzureServices"})
+
+
+def _account(sku: str = "Standard_ZRS", **settings):
+    return lambda: azure.storage.StorageAccount(f"{PREFIX}-blob", resource_group_name=RG, location=LOCATION,
+                                                kind="StorageV2", sku={"name": sku}, **settings)
+
+
+def test_keyless_tls_1_2_private_storage_account_passes():
+    assert check(_account(**SECURE_STORAGE), "storage-account-baseline") == []
+
+
+def test_storage_account_with_defaults_is_reported():
+    assert check(_account(), "storage-account-baseline") == [
+        "minimumTlsVersion is None; set TLS1_2 (unset, Azure accepts TLS 1.0)",
+        "allowBlobPublicAccess is not false: a container could be opened to anonymous readers; set it to false",
+        "allowSharedKeyAccess is not false (unset means true): the account keys and SAS tokens signed with them "
+        "bypass Entra ID; set it to false and grant workloads a Storage Blob Data role"]
+
+
+def test_storage_account_over_http_with_tls_1_0_and_public_blobs_is_reported():
+    found = check(_account(**{**SECURE_STORAGE, "enable_https_traffic_only": False, "minimum_tls_version": "TLS1_0",
+                              "allow_blob_public_access": True}), "storage-account-baseline")
+    assert found == [
+        "enableHttpsTrafficOnly is false: plain-HTTP requests (and the tokens they carry) would be accepted",
+        "minimumTlsVersion is 'TLS1_0'; set TLS1_2 (unset, Azure accepts TLS 1.0)",
+        "allowBlobPublicAccess is not false: a container could be opened to anonymous readers; set it to false"]
+
+
+def test_storage_account_with_shared_keys_is_reported():
+    assert check(_account(**{**SECURE_STORAGE, "allow_shared_key_access": True}), "storage-account-baseline") == [
+        "allowSharedKeyAccess is not false (unset means true): the account keys and SAS tokens signed with them "
+        "bypass Entra ID; set it to false and grant workloads a Storage Blob Data role"]
+
+
+def test_storage_baseline_is_mandatory_and_hardening_advisory():
+    found = violations(declare(_account(), env="prod"))
+    levels = {v["policy"]: v["level"] for v in found if v["policy"].startswith("storage-account-")}
+    assert levels == {"storage-account-baseline": "mandatory", "storage-account-hardening": "advisory"}
+
+
+def test_prod_zone_redundant_deny_by_default_account_passes_hardening():
+    assert check(_account(**SECURE_STORAGE), "storage-account-hardening", env="prod") == []
+
+
+def test_open_network_and_lrs_in_prod_are_advisories():
+    assert check(_account("Standard_LRS"), "storage-account-hardening", env="prod") == [
+        "networkRuleSet.defaultAction is not Deny: every network can reach the account; deny by default and allow "
+        "the subnets that need it (CKV_AZURE_35)",
+        "prod: sku.name is 'Standard_LRS'; use a zone-redundant SKU (e.g. Standard_ZRS) so a zone outage loses no "
+        "data (CKV_AZURE_206)"]
+
+
+def test_dev_may_use_lrs_and_a_disabled_public_endpoint_needs_no_rule_set():
+    assert check(_account("Standard_LRS", public_network_access="Disabled"), "storage-account-hardening",
+                 env="dev") == []
+
+
+def test_public_static_website_account_may_keep_an_open_network():
+    # CloudFront reads the DR site from the internet: the StaticSite tags its account so.
+    tagged = _account(**{**SECURE_STORAGE, "network_rule_set": None, "tags": {"twincloud.io/public-website": "true"}})
+    assert check(tagged, "storage-account-hardening", env="prod") == []
+    untagged = _account(**{**SECURE_STORAGE, "network_rule_set": None})
+    assert check(untagged, "storage-account-hardening", env="prod")[0].startswith(
+        "networkRuleSet.defaultAction is not Deny")
+
+
+def test_shipped_dr_site_account_is_marked_as_a_public_website(prod_plan):
+    account = prod_plan.one("azure-native:storage:StorageAccount", "twincloud-prod-dr-site-account")
+    assert account.inputs["tags"]["twincloud.io/public-website"] == "true"
+    assert account.inputs["allowBlobPublicAccess"] is False and account.inputs["allowSharedKeyAccess"] is False

@@ -192,7 +192,8 @@ def test_prod_itself_declares_no_name_aliases(prod_plan):
 
 def test_dr_site_gets_a_new_account_name_in_the_copied_stack(prod_plan, prod_dr):
     account = "azure-native:storage:StorageAccount"
-    assert prod_dr.one(account).inputs["accountName"] != prod_plan.one(account).inputs["accountName"]
+    new = prod_dr.one(account, "twincloud-prod-dr-dr-site-account").inputs["accountName"]
+    assert new != prod_plan.one(account, "twincloud-prod-dr-site-account").inputs["accountName"]
 
 
 def test_copied_config_must_move_ecr_replication_off_the_new_region():

@@ -404,7 +404,17 @@ def _azure_arm_path(typ: str, state: dict, name: str, phys: str) -> tuple[str, s
     if typ == "azure-native:network:PrivateEndpoint":
         leaf = get("privateEndpointName")
         return f"Microsoft.Network/privateEndpoints/{leaf}", leaf
+    if typ in ("azure-native:storage:BlobContainer", "azure-native:storage:BlobServiceProperties",
+               "azure-native:storage:ManagementPolicy"):
+        account = f"Microsoft.Storage/storageAccounts/{state.get('accountName')}"
+        if typ.endswith("BlobContainer"):
+            leaf = get("containerName")
+            return f"{account}/blobServices/default/containers/{leaf}", leaf
+        if typ.endswith("BlobServiceProperties"):
+            return f"{account}/blobServices/default", "default"
+        return f"{account}/managementPolicies/default", "default"
     plain = {
+        "azure-native:storage:StorageAccount": "Microsoft.Storage/storageAccounts",
         "azure-native:managedidentity:UserAssignedIdentity": "Microsoft.ManagedIdentity/userAssignedIdentities",
         "azure-native:containerregistry:Registry": "Microsoft.ContainerRegistry/registries",
         "azure-native:redis:Redis": "Microsoft.Cache/redis",

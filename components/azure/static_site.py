@@ -35,6 +35,9 @@ from pulumi_azure_native import authorization, resources, storage
 
 from components.naming import child_name
 
+# Marks a storage account whose only public surface is a static website (read by CloudFront).
+PUBLIC_WEBSITE_TAG = "twincloud.io/public-website"
+
 # Built-in role "Storage Blob Data Contributor" (read, write and delete blob data).
 STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
 WEB_CONTAINER = "$web"
@@ -110,7 +113,10 @@ class StaticSite(pulumi.ComponentResource):
             allow_shared_key_access=False,
             default_to_o_auth_authentication=True,
             allow_cross_tenant_replication=False,
+            # The website is public by design (CloudFront fetches it from the internet): the tag
+            # records that for the policy pack, which otherwise wants a deny-by-default network.
             public_network_access=storage.PublicNetworkAccess.ENABLED,
+            tags={PUBLIC_WEBSITE_TAG: "true"},
             opts=child,
         )
         upload_deps: list[pulumi.Resource] = []

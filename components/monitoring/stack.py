@@ -252,7 +252,7 @@ class MonitoringStack(pulumi.ComponentResource):
             storage_class=args.storage_class, workload_identity=azure,
         ))
         self.loki = release("loki", LOKI_RELEASE, args.namespace, loki_values_out,
-                            [service_accounts["loki"], *after_crds])
+                            [service_accounts["loki"], *_access(args.loki_storage), *after_crds])
 
         tempo_values_out = resolved(args.tempo_storage).apply(lambda target: tempo_values(
             config=tempo_config(storage=target, retention=args.trace_retention, endpoints=ep),
@@ -260,7 +260,7 @@ class MonitoringStack(pulumi.ComponentResource):
             storage_class=args.storage_class, workload_identity=azure,
         ))
         self.tempo = release("tempo", TEMPO_RELEASE, args.namespace, tempo_values_out,
-                             [service_accounts["tempo"], *after_crds])
+                             [service_accounts["tempo"], *_access(args.tempo_storage), *after_crds])
 
         self.alloy = release("alloy", ALLOY_RELEASE, args.agents_namespace,
                              alloy_values(config=alloy_config(ep, args.cluster_name)), [agents_ns, *after_crds])
@@ -333,3 +333,8 @@ class MonitoringStack(pulumi.ComponentResource):
 def _replication_factor(args: MonitoringStackArgs) -> int:
     """Loki's replication factor: 3 once there are three ingesters (write or single-binary pods), else 1."""
     return 3 if args.loki.replicas >= 3 else 1
+
+
+def _access(binding: ObjectStorage) -> list[pulumi.Resource]:
+    """The cloud resources granting the binding's access (Azure: federated credential, role)."""
+    return list(binding.depends_on) if isinstance(binding, AzureObjectStorage) else []

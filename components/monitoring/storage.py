@@ -42,6 +42,9 @@ class AzureObjectStorage:
     client_id: pulumi.Input[str]
     service_account: str
     namespace: str = "monitoring"
+    # The federated credential and the role assignment: the consumer's release waits for
+    # them, so its pods' first token exchange and first write succeed.
+    depends_on: tuple[pulumi.Resource, ...] = ()
 
     @property
     def cloud(self) -> str:

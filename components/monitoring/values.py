@@ -189,8 +189,13 @@ def loki_values(
             "config": yaml.safe_dump(config, sort_keys=False),
             "schemaConfig": config["schema_config"],
             "storage": chart_storage,
-            "podLabels": pod_labels,
+            # Common to every pod of the chart, the gateway (nginx) and memcached included:
+            # nothing here, so they never receive the storage identity's token.
+            "podLabels": {},
         },
+        # Only the Loki pods themselves (single binary, or read/write/backend) read and write
+        # the object store, so only they opt into AKS workload identity.
+        "defaults": {"podLabels": pod_labels},
         # The pods run as the service account the cloud identity is bound to; the chart must
         # neither create nor rename it (an earlier chart default changed and broke bindings).
         "serviceAccount": {"create": False, "name": service_account},

@@ -440,6 +440,36 @@ class WorkloadIdentityConfig(Model):
         return v
 
 
+class AzureMonitoringConfig(Model):
+    """``twincloud:azure.monitoring``: what differs for the monitoring stack on AKS. Sizing,
+    retention and receivers come from ``twincloud:monitoring`` (one stack per cluster, same shape)."""
+
+    # Zone-redundant by default in prod (Standard_ZRS), locally redundant in dev (Standard_LRS).
+    storage_sku: Literal["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_RAGRS", "Standard_GZRS",
+                         "Standard_RAGZRS"] | None = None
+    soft_delete_days: Annotated[int, Field(ge=1, le=365)] = 7
+    # StorageClass names are per cluster: twincloud:monitoring.storageClass (EKS) is not used
+    # on AKS. None: the AKS default class (managed-csi, Azure Disk CSI).
+    storage_class: str | None = None
+
+    @field_validator("storage_sku")
+    @classmethod
+    def _sku(cls, v: str | None, info: ValidationInfo) -> str:
+        if v is None:
+            return "Standard_ZRS" if is_prod(info) else "Standard_LRS"
+        if is_prod(info) and v not in ("Standard_ZRS", "Standard_GZRS", "Standard_RAGZRS"):
+            raise ValueError("prod keeps logs and traces through a zone outage: use a zone-redundant SKU "
+                             "(Standard_ZRS, Standard_GZRS or Standard_RAGZRS)")
+        return v
+
+    @field_validator("storage_class")
+    @classmethod
+    def _storage_class(cls, v: str | None) -> str | None:
+        if v is not None and (not K8S_NAME.match(v) or len(v) > 253):
+            raise ValueError("not a StorageClass name; omit it to use the AKS default StorageClass (managed-csi)")
+        return v
+
+
 # -- the section ------------------------------------------------------------------------------
 
 class AzureConfig(Model):
@@ -455,6 +485,7 @@ class AzureConfig(Model):
     service_bus: ServiceBusConfig = Field(default_factory=dict)  # type: ignore[arg-type]
     key_vault: KeyVaultConfig = Field(default_factory=dict)  # type: ignore[arg-type]
     workload_identities: list[WorkloadIdentityConfig] = []
+    monitoring: AzureMonitoringConfig = Field(default_factory=dict)  # type: ignore[arg-type]
 
     @field_validator("location")
     @classmethod

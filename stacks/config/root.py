@@ -130,9 +130,23 @@ class StackConfig(Model):
 
     @model_validator(mode="after")
     def _azure_cross(self) -> StackConfig:
-        # The Azure VNet is peered/VPN-connected to the AWS VPC: their ranges must not collide.
+        # The Azure VNet is peered/VPN-connected to the AWS VPC: their ranges must not collide;
+        # the monitoring service accounts on AKS belong to the monitoring stack.
         if self.azure is not None:
-            problems = overlap_problems(self.azure, self.vpc.cidr)
+            problems = overlap_problems(self.azure, self.vpc.cidr) + self._azure_monitoring_accounts()
             if problems:
                 raise problems_error(problems)
         return self
+
+    def _azure_monitoring_accounts(self) -> list[tuple[tuple[str | int, ...], str, str]]:
+        """On AKS the monitoring stack federates its own identities to monitoring/loki and
+        monitoring/tempo; a second identity for the same account would fight over its annotation."""
+        if self.azure is None or self.monitoring is None or not self.monitoring.enabled:
+            return []
+        owned = {("monitoring", account) for account in MONITORING_BUCKETS.values()}
+        return [
+            (("azure", "workloadIdentities", i, "serviceAccount"),
+             f"monitoring/{w.service_account} is the monitoring stack's own service account on AKS (its identity "
+             "comes with the Loki/Tempo storage); give this workload another service account", w.service_account)
+            for i, w in enumerate(self.azure.workload_identities) if (w.namespace, w.service_account) in owned
+        ]
