@@ -36,8 +36,10 @@ def aws_monitoring_storage(cfg: StackConfig, aws_data: AwsData) -> MonitoringSto
 
     def binding(bucket: str) -> AwsObjectStorage:
         entry = by_name[bucket]
-        return AwsObjectStorage(bucket=aws_data.buckets[bucket].bucket_name, region=cfg.aws_region,
-                                service_account=entry.service_account, namespace=entry.namespace)
+        component = aws_data.buckets[bucket]
+        return AwsObjectStorage(bucket=component.bucket_name, region=cfg.aws_region,
+                                service_account=entry.service_account, namespace=entry.namespace,
+                                depends_on=(component.association,))
 
     return MonitoringStorage(loki=binding("loki-chunks"), tempo=binding("tempo-traces"))
 

@@ -274,3 +274,12 @@ def test_monitoring_can_be_disabled():
     resources = plan("dev", "twincloud:monitoring.enabled=false").resources
     assert not [r for r in resources if r.type == "twincloud:k8s:MonitoringStack"]
     assert not [r for r in resources if r.type == RELEASE]
+
+
+def test_eks_releases_wait_for_their_pod_identity_association(prod_plan):
+    associations = {a.inputs["serviceAccount"]: a.urn
+                    for a in prod_plan.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")}
+    releases = {r.inputs["name"]: r for r in prod_plan.of_type("kubernetes:helm.sh/v3:Release")
+                if r.parent and "monitoring-aws" in r.parent}
+    assert associations["loki"] in releases["loki"].dependencies
+    assert associations["tempo"] in releases["tempo"].dependencies

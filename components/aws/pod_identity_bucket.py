@@ -266,7 +266,7 @@ class PodIdentityBucket(pulumi.ComponentResource):
                 opts=child,
             )
             service_account = sa.metadata.name
-        association = aws.eks.PodIdentityAssociation(
+        association = self.association = aws.eks.PodIdentityAssociation(
             child_name(name, "pod-identity"),
             cluster_name=args.cluster_name,
             namespace=namespace,

@@ -336,5 +336,6 @@ def _replication_factor(args: MonitoringStackArgs) -> int:
 
 
 def _access(binding: ObjectStorage) -> list[pulumi.Resource]:
-    """The cloud resources granting the binding's access (Azure: federated credential, role)."""
-    return list(binding.depends_on) if isinstance(binding, AzureObjectStorage) else []
+    """The cloud resources granting the binding's access (AWS: the Pod Identity association;
+    Azure: federated credential and role assignment): the release waits for them."""
+    return list(binding.depends_on)

@@ -26,6 +26,8 @@ class AwsObjectStorage:
     region: str
     service_account: str
     namespace: str = "monitoring"
+    # The Pod Identity association: the release waits for it, so its first pods get credentials.
+    depends_on: tuple[pulumi.Resource, ...] = ()
 
     @property
     def cloud(self) -> str:
