@@ -220,23 +220,54 @@ def stack_tags(plan: Plan) -> dict[str, str]:
     return tags
 
 
-def _servicer(policy_config: Mapping[str, Mapping[str, Any]] | None, plan: Plan) -> Any:
-    from pulumi.runtime import proto
-    from pulumi_policy.policy import _PolicyAnalyzerServicer
+class _Servicers:
+    """pulumi_policy's analyzer servicer, configured as the CLI configures it.
 
-    import policies
+    ``full`` holds every policy (stack rules run there). ``for_type`` gives a servicer with
+    the stack policies' siblings removed and only the resource rules that apply to a type:
+    the analyzer converts a resource's properties once per policy it holds, so handing it
+    the 40-odd rules that cannot apply (say, Azure rules to an S3 bucket) only costs time;
+    the violations are the same, because a rule that does not apply reports nothing.
+    """
 
-    servicer = _PolicyAnalyzerServicer(
-        policies.PACK_NAME, PACK_VERSION, policies.POLICIES, policies.ENFORCEMENT_LEVEL,
-        policies.INITIAL_CONFIG or None, policies.PACK_DESCRIPTION,
-    )
-    info = servicer.GetAnalyzerInfo(empty_pb2.Empty(), None)
-    servicer.Configure(_reconciled_config(info, proto, policy_config), None)
-    servicer.ConfigureStack(proto.AnalyzerStackConfigureRequest(
-        stack=plan.stack, project=PROJECT, dry_run=True,
-        tags=stack_tags(plan),
-    ), None)
-    return servicer
+    def __init__(self, policy_config: Mapping[str, Mapping[str, Any]] | None, plan: Plan) -> None:
+        from pulumi.runtime import proto
+
+        import policies
+
+        self._policies = policies
+        self._proto = proto
+        self._stack_request = proto.AnalyzerStackConfigureRequest(
+            stack=plan.stack, project=PROJECT, dry_run=True, tags=stack_tags(plan))
+        self.full = self._make(policies.POLICIES, None)
+        info = self.full.GetAnalyzerInfo(empty_pb2.Empty(), None)
+        self._configure = _reconciled_config(info, proto, policy_config)
+        self.full.Configure(self._configure, None)
+        self._by_key: dict[tuple[str, ...], Any] = {}
+
+    def _make(self, selected: list[Any], configure: Any) -> Any:
+        from pulumi_policy.policy import _PolicyAnalyzerServicer
+
+        p = self._policies
+        servicer = _PolicyAnalyzerServicer(p.PACK_NAME, PACK_VERSION, selected, p.ENFORCEMENT_LEVEL,
+                                           p.INITIAL_CONFIG or None, p.PACK_DESCRIPTION)
+        servicer.GetAnalyzerInfo(empty_pb2.Empty(), None)
+        if configure is not None:
+            servicer.Configure(configure, None)
+        servicer.ConfigureStack(self._stack_request, None)
+        return servicer
+
+    def for_type(self, resource_type: str) -> Any:
+        from pulumi_policy import ResourceValidationPolicy
+
+        selected = [pol for pol in self._policies.POLICIES if isinstance(pol, ResourceValidationPolicy)
+                    and (not hasattr(pol, "applies_to") or pol.applies_to(resource_type))]
+        key = tuple(pol.name for pol in selected)
+        if not key:
+            return None  # no rule applies: the analyzer would report nothing
+        if key not in self._by_key:
+            self._by_key[key] = self._make(selected, self._configure)
+        return self._by_key[key]
 
 
 _LEVELS = {0: "advisory", 1: "mandatory", 2: "disabled", 3: "mandatory"}
@@ -269,7 +300,7 @@ def evaluate(plan: Plan, policy_config: Mapping[str, Mapping[str, Any]] | None =
     """
     from pulumi.runtime import proto
 
-    servicer = _servicer(policy_config, plan)
+    servicers = _Servicers(policy_config, plan)
     providers = _Providers(plan, proto)
     stack_urn = f"urn:pulumi:{plan.stack}::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-{plan.stack}"
     violations: list[dict[str, Any]] = []
@@ -280,7 +311,9 @@ def evaluate(plan: Plan, policy_config: Mapping[str, Mapping[str, Any]] | None =
         provider = providers.for_resource(resource)
         request = proto.AnalyzeRequest(type=resource.type, name=resource.name, urn=resource.urn,
                                        properties=properties, options=options, provider=provider)
-        violations += _violations(servicer.Analyze(request, None), resource.urn)
+        servicer = servicers.for_type(resource.type)
+        if servicer is not None:
+            violations += _violations(servicer.Analyze(request, None), resource.urn)
         property_dependencies = {}
         if resource.request is not None:
             property_dependencies = {k: proto.AnalyzerPropertyDependencies(urns=list(v.urns))
@@ -290,6 +323,6 @@ def evaluate(plan: Plan, policy_config: Mapping[str, Mapping[str, Any]] | None =
             provider=provider, parent=resource.parent or "", dependencies=list(resource.dependencies),
             propertyDependencies=property_dependencies,
         ))
-    response = servicer.AnalyzeStack(proto.AnalyzeStackRequest(resources=stack_resources), None)
+    response = servicers.full.AnalyzeStack(proto.AnalyzeStackRequest(resources=stack_resources), None)
     violations += _violations(response, stack_urn)
     return violations
