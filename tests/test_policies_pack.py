@@ -271,3 +271,22 @@ def test_plan_reports_a_bad_policy_config_without_a_traceback(tmp_path, capsys):
     config.write_text(json.dumps({"no-such-rule": "disabled"}))
     assert plan_main(["--stack", "dev", "--policy-pack-config", str(config)]) == 2
     assert capsys.readouterr().err.startswith("error: policy pack config names unknown policies ['no-such-rule']")
+
+
+def test_pack_imports_only_what_its_own_requirements_install():
+    # `pulumi preview --policy-pack policies` runs the pack in policies/venv, built from
+    # policies/requirements.txt (pulumi, pulumi-policy, PyYAML): importing the rules must not
+    # pull in the providers, pydantic or anything else only the project's venv has.
+    import subprocess
+    import sys
+
+    code = ("import sys, policies; print(sorted({m.split('.')[0] for m in sys.modules}))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    loaded = set(eval(out.stdout))  # noqa: S307 - our own subprocess's repr of a list of names
+    allowed_third_party = {"pulumi", "pulumi_policy", "yaml", "google", "grpc", "semver", "dill", "debugpy"}
+    forbidden = {"pulumi_aws", "pulumi_azure_native", "pulumi_kubernetes", "pulumi_random", "pydantic",
+                 "jsonschema", "kubernetes_validate", "hypothesis"}
+    assert not (loaded & forbidden), loaded & forbidden
+    requirements = (ROOT / "policies" / "requirements.txt").read_text()
+    assert "pulumi-policy==" in requirements and "PyYAML==" in requirements
+    assert "pulumi_policy" in loaded and allowed_third_party & loaded
