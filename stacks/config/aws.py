@@ -9,7 +9,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from components.aws.subnet_plan import MAX_AZS, plan_subnets
 from components.versions import EKS_ADDONS
-from stacks.config.base import Model, is_prod, parse_cidr
+from stacks.config.base import Model, api_allow_list, is_prod, parse_cidr, private_range
 
 K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
@@ -129,19 +129,12 @@ class EksConfig(Model):
     @field_validator("public_access_cidrs")
     @classmethod
     def _cidrs(cls, v: list[str]) -> list[str]:
-        for c in v:
-            net = parse_cidr(c)
-            if net.prefixlen == 0:
-                raise ValueError("0.0.0.0/0 would open the Kubernetes API to the internet; list your office/VPN CIDRs")
-        return v
+        return api_allow_list(v, fix="list your office/VPN CIDRs")
 
     @field_validator("service_cidr")
     @classmethod
     def _service_cidr(cls, v: str) -> str:
-        net = parse_cidr(v, what="service CIDR")
-        if not 12 <= net.prefixlen <= 24 or not net.is_private:
-            raise ValueError("EKS service CIDR must be a private /12 to /24 range")
-        return v
+        return private_range(v, label="EKS service CIDR", shortest=12, longest=24, what="service CIDR")
 
     @field_validator("admin_role_names")
     @classmethod

@@ -16,7 +16,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from components.azure.vnet_plan import AZURE_RESERVED_IPS, SENSITIVE_PORTS, plan_vnet
 from components.versions import AKS_KUBERNETES_VERSIONS
-from stacks.config.base import Model, is_prod, parse_cidr
+from stacks.config.base import Model, api_allow_list, is_prod, parse_cidr, private_range
 
 AZURE_LOCATION = re.compile(r"^[a-z]+[a-z0-9]*$")
 POOL_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
@@ -170,28 +170,18 @@ class AksConfig(Model):
     @field_validator("pod_cidr")
     @classmethod
     def _pods(cls, v: str) -> str:
-        net = parse_cidr(v, what="pod CIDR")
-        if not 8 <= net.prefixlen <= 22 or not net.is_private:
-            raise ValueError("the overlay pod CIDR must be a private /8 to /22 range")
-        return v
+        return private_range(v, label="the overlay pod CIDR", shortest=8, longest=22, what="pod CIDR")
 
     @field_validator("service_cidr")
     @classmethod
     def _services(cls, v: str) -> str:
-        net = parse_cidr(v, what="service CIDR")
-        if not 12 <= net.prefixlen <= 24 or not net.is_private:
-            raise ValueError("the AKS service CIDR must be a private /12 to /24 range")
-        return v
+        return private_range(v, label="the AKS service CIDR", shortest=12, longest=24, what="service CIDR")
 
     @field_validator("api_server_authorized_ip_ranges")
     @classmethod
     def _ranges(cls, v: list[str]) -> list[str]:
-        for c in v:
-            net = parse_cidr(c, what="authorized IP range")
-            if net.prefixlen == 0:
-                raise ValueError("0.0.0.0/0 would open the Kubernetes API to the internet; list your office/VPN "
-                                 "egress CIDRs or set privateCluster: true")
-        return v
+        return api_allow_list(v, what="authorized IP range",
+                              fix="list your office/VPN egress CIDRs or set privateCluster: true")
 
     @field_validator("admin_group_object_ids")
     @classmethod

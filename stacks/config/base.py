@@ -58,6 +58,22 @@ def parse_cidr(value: str, *, what: str = "CIDR") -> ipaddress.IPv4Network:
     return net
 
 
+def private_range(value: str, *, label: str, shortest: int, longest: int, what: str = "CIDR") -> str:
+    """``value`` if it is a private IPv4 range from /``shortest`` to /``longest``."""
+    net = parse_cidr(value, what=what)
+    if not shortest <= net.prefixlen <= longest or not net.is_private:
+        raise ValueError(f"{label} must be a private /{shortest} to /{longest} range")
+    return value
+
+
+def api_allow_list(values: list[str], *, fix: str, what: str = "CIDR") -> list[str]:
+    """``values`` if none of them opens an API to the whole internet."""
+    for value in values:
+        if parse_cidr(value, what=what).prefixlen == 0:
+            raise ValueError(f"0.0.0.0/0 would open the Kubernetes API to the internet; {fix}")
+    return values
+
+
 def _path(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc]
     if not parts:
