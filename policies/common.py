@@ -329,6 +329,27 @@ Check = Callable[[Res, Mapping[str, Any]], Iterable[str]]
 StackCheck = Callable[["Graph", Mapping[str, Any]], Iterable[tuple[Res, str]]]
 
 
+def _rule_setup(rule: Any, *, description: str, resource_types: Sequence[str], checkov: Sequence[str],
+                enforcement: EnforcementLevel, config: Mapping[str, Mapping[str, Any]] | None,
+                severity: Severity, remediation: str, tags: Sequence[str]) -> dict[str, Any]:
+    """Our conventions shared by resource and stack rules: the type filter, checkov
+    cross-references, config schema (defaults = the project's settings) with an exemption
+    list. Sets them on ``rule`` and returns the keyword arguments for the SDK's constructor."""
+    properties = {**(config or {}), "exemptResources": EXEMPT_SCHEMA}
+    rule.resource_types = tuple(resource_types)
+    rule.checkov = tuple(checkov)
+    rule.defaults = {k: v["default"] for k, v in properties.items() if "default" in v}
+    return dict(
+        description=description + _checkov_text(rule.checkov),
+        validate=rule._validate,
+        enforcement_level=enforcement,
+        config_schema=PolicyConfigSchema(properties={k: dict(v) for k, v in properties.items()}),
+        severity=severity,
+        remediation_steps=remediation,
+        tags=[*tags, *(f"checkov:{c}" for c in rule.checkov)],
+    )
+
+
 class ResourceRule(ResourceValidationPolicy):
     """A resource policy with our conventions: a type filter, a config schema whose defaults
     are the project's settings, an exemption list, checkov cross-references, and unknown-safe
@@ -349,22 +370,12 @@ class ResourceRule(ResourceValidationPolicy):
         applies: Callable[[str], bool] | None = None,
         tags: Sequence[str] = (),
     ) -> None:
-        properties = {**(config or {}), "exemptResources": EXEMPT_SCHEMA}
-        self.resource_types = tuple(resource_types)
-        self.checkov = tuple(checkov)
-        self.defaults = {k: v["default"] for k, v in properties.items() if "default" in v}
         self._check = check
+        settings = _rule_setup(self, description=description, resource_types=resource_types, checkov=checkov,
+                               enforcement=enforcement, config=config, severity=severity,
+                               remediation=remediation, tags=tags)
         self._applies = applies or (lambda t: any(fnmatch.fnmatchcase(t, p) for p in self.resource_types))
-        super().__init__(
-            name=name,
-            description=description + _checkov_text(self.checkov),
-            validate=self._validate,
-            enforcement_level=enforcement,
-            config_schema=PolicyConfigSchema(properties={k: dict(v) for k, v in properties.items()}),
-            severity=severity,
-            remediation_steps=remediation,
-            tags=[*tags, *(f"checkov:{c}" for c in self.checkov)],
-        )
+        super().__init__(name=name, **settings)
 
     def applies_to(self, resource_type: str) -> bool:
         return self._applies(resource_type)
@@ -406,21 +417,10 @@ class StackRule(StackValidationPolicy):
         config: Mapping[str, Mapping[str, Any]] | None = None,
         tags: Sequence[str] = (),
     ) -> None:
-        properties = {**(config or {}), "exemptResources": EXEMPT_SCHEMA}
-        self.resource_types = tuple(resource_types)
-        self.checkov = tuple(checkov)
-        self.defaults = {k: v["default"] for k, v in properties.items() if "default" in v}
         self._check = check
-        super().__init__(
-            name=name,
-            description=description + _checkov_text(self.checkov),
-            validate=self._validate,
-            enforcement_level=enforcement,
-            config_schema=PolicyConfigSchema(properties={k: dict(v) for k, v in properties.items()}),
-            severity=severity,
-            remediation_steps=remediation,
-            tags=[*tags, *(f"checkov:{c}" for c in self.checkov)],
-        )
+        super().__init__(name=name, **_rule_setup(
+            self, description=description, resource_types=resource_types, checkov=checkov,
+            enforcement=enforcement, config=config, severity=severity, remediation=remediation, tags=tags))
 
     def applies_to(self, resource_type: str) -> bool:
         return any(fnmatch.fnmatchcase(resource_type, p) for p in self.resource_types)
