@@ -51,9 +51,11 @@ def loki_problems(values: Any, banned_keys: Iterable[str]) -> list[str]:
     """Loki-2-only settings in a Loki values tree (or raw config text inside it)."""
     banned = set(banned_keys)
     problems: list[str] = []
-    stores: set[str] = set()
     seen: set[str] = set()
     for prefix, tree in _trees(values):
+        # Each config (the structured values, each raw config text) is judged on its own: a
+        # tsdb period in the chart's schemaConfig does not fix a boltdb-only config file.
+        stores: set[str] = set()
         for path, item in walk(tree):
             if not isinstance(item, Mapping):
                 continue
@@ -73,9 +75,10 @@ def loki_problems(values: Any, banned_keys: Iterable[str]) -> list[str]:
             store = item.get("store")
             if isinstance(store, str) and ("schema" in item or "from" in item or "object_store" in item):
                 stores.add(store)
-    if "boltdb-shipper" in stores and "tsdb" not in stores:
-        problems.append("the schema config uses boltdb-shipper without a tsdb period; Loki 3 needs a period with "
-                        "store: tsdb and schema: v13 (add one starting tomorrow, keep the old period for old data)")
+        if "boltdb-shipper" in stores and "tsdb" not in stores:
+            problems.append("the schema config uses boltdb-shipper without a tsdb period; Loki 3 needs a period "
+                            "with store: tsdb and schema: v13 (add one starting tomorrow, keep the old period for "
+                            "old data)" + (f" (in {prefix})" if prefix else ""))
     return problems
 
 

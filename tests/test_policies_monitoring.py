@@ -52,6 +52,15 @@ def test_boltdb_shipper_followed_by_a_tsdb_period_passes():
     assert _loki({"loki": {"schemaConfig": {"configs": configs}}}) == []
 
 
+def test_boltdb_only_config_text_is_reported_despite_a_tsdb_schema_config_value():
+    # The chart requires loki.schemaConfig, but a full loki.config text replaces the file Loki reads.
+    config = ("schema_config:\n  configs:\n  - from: '2022-01-01'\n    store: boltdb-shipper\n"
+              "    object_store: s3\n    schema: v12\n")
+    assert _loki({"loki": {"schemaConfig": LOKI3_SCHEMA, "config": config}}) == [
+        "the schema config uses boltdb-shipper without a tsdb period; Loki 3 needs a period with store: tsdb and "
+        "schema: v13 (add one starting tomorrow, keep the old period for old data) (in loki.config)"]
+
+
 def test_loki_2_setting_inside_a_raw_config_string_is_reported():
     config = "auth_enabled: false\nlimits_config:\n  enforce_metric_name: false\n"
     assert _loki({"loki": {"config": config}}) == [
