@@ -10,7 +10,7 @@ Interface this module expects from ``components/versions.py``:
 ``CHARTS: dict[str, ChartPin]`` (repo, chart, version, app_version), ``IMAGES: dict[str,
 ImagePin]`` (registry, repository, tag), ``EKS_ADDONS: {k8s version: {add-on: version}}``,
 and ``check_pin(kind, name, version) -> str | None`` returning why a pin is known-bad
-(kind ``"chart"`` or ``"image"``, name the table key, else the chart/repository name).
+(kind ``"chart"`` or ``"image"``, name the chart name or the image's ``[registry/]repository``).
 Without ``check_pin``, ``KNOWN_BAD: {(kind, name, version): reason}`` is consulted.
 """
 
@@ -175,14 +175,19 @@ def image_problems(ref: ImageRef, floating: Iterable[str]) -> list[str]:
         return [f"image {ref.text!r} has no tag; pin the exact tag from components/versions.py IMAGES"]
     if ref.tag is not None and ref.tag.lower() in {t.lower() for t in floating}:
         return [f"image {ref.text!r} uses the floating tag {ref.tag!r}; pin an exact version in components/versions.py"]
+    problems = []
     match = match_image_pin(ref)
     if match is None:
-        return [f"image {ref.text!r} is not in the pins table (components/versions.py IMAGES)"]
-    key, pin = match
-    problems = []
-    if ref.tag is not None and ref.tag != pin.tag:
-        problems.append(f"image {ref.text!r} differs from its pin {pin.ref!r} (components/versions.py IMAGES[{key!r}])")
-    reason = known_bad("image", key, ref.tag or ref.digest or "")
+        problems.append(f"image {ref.text!r} is not in the pins table (components/versions.py IMAGES)")
+    else:
+        key, pin = match
+        if ref.tag is not None and ref.tag != pin.tag:
+            problems.append(f"image {ref.text!r} differs from its pin {pin.ref!r} "
+                            f"(components/versions.py IMAGES[{key!r}])")
+    # Known-bad ranges are keyed by repository (grafana/tempo), not by the table's keys, and
+    # apply whether or not the image is in the table: say why the version must not ship.
+    name = "/".join(p for p in (ref.registry, ref.repository) if p)
+    reason = known_bad("image", name, ref.tag or ref.digest or "")
     if reason:
         problems.append(f"image {ref.text!r} is a known-bad pin: {reason}")
     return problems
@@ -239,17 +244,18 @@ def check_chart(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
     matches = [(k, p) for k, p in chart_pins().items() if p.chart == name]
     if not matches:
         yield f"chart {name!r} {version} is not in the pins table (components/versions.py CHARTS)"
-        return
-    if repo_url is None:
-        yield (f"chart {name!r} has no repository (repositoryOpts.repo); it would resolve from the local Helm "
-               f"client, not the pinned {matches[0][1].repo}")
-    exact = [(k, p) for k, p in matches if p.version == version and (repo_url is None or p.repo.rstrip("/") == repo_url.rstrip("/"))]
-    if not exact:
-        key, pin = matches[0]
-        yield (f"chart {name!r} {version} from {repo_url} differs from its pin {pin.chart} {pin.version} from {pin.repo} "
-               f"(components/versions.py CHARTS[{key!r}])")
-        return
-    reason = known_bad("chart", exact[0][0], version)
+    else:
+        if repo_url is None:
+            yield (f"chart {name!r} has no repository (repositoryOpts.repo); it would resolve from the local Helm "
+                   f"client, not the pinned {matches[0][1].repo}")
+        exact = [(k, p) for k, p in matches
+                 if p.version == version and (repo_url is None or p.repo.rstrip("/") == repo_url.rstrip("/"))]
+        if not exact:
+            key, pin = matches[0]
+            yield (f"chart {name!r} {version} from {repo_url} differs from its pin {pin.chart} {pin.version} from "
+                   f"{pin.repo} (components/versions.py CHARTS[{key!r}])")
+    # Known-bad ranges apply to any version of the chart, pinned or not: say why it must not ship.
+    reason = known_bad("chart", name, version)
     if reason:
         yield f"chart {name!r} {version} is a known-bad pin: {reason}"
 

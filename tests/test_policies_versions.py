@@ -140,6 +140,23 @@ def test_known_bad_image_pin_is_reported(pins, monkeypatch):
         "image 'docker.io/grafana/loki:3.5.0' is a known-bad pin: CVE-2025-0001 (at values.loki.image)"]
 
 
+@pytest.mark.parametrize("bad", [b for b in versions.KNOWN_BAD if b.kind == "image"],
+                         ids=lambda b: f"{b.names[0]}:{b.example}")
+def test_each_known_bad_image_is_reported_with_its_reason(bad):
+    values = {"app": {"image": {"registry": "docker.io", "repository": bad.names[0], "tag": bad.example}}}
+    found = _messages(_release(values=values), "container-image-pinned")
+    assert any("is a known-bad pin" in m and bad.reason in m for m in found), found
+
+
+@pytest.mark.parametrize("bad", [b for b in versions.KNOWN_BAD if b.kind == "chart"],
+                         ids=lambda b: f"{b.names[0]}-{b.example}")
+def test_each_known_bad_chart_is_reported_with_its_reason(bad):
+    release = _release(name=bad.names[0], chart=bad.names[0], version=bad.example, repo=versions.GRAFANA_COMMUNITY,
+                       values={})
+    found = _messages(release, "helm-chart-pinned")
+    assert any("is a known-bad pin" in m and bad.reason in m for m in found), found
+
+
 def _deployment(image: str):
     return lambda: k8s.apps.v1.Deployment(f"{PREFIX}-api", spec={
         "selector": {"matchLabels": {"app": "api"}},
