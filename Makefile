@@ -18,15 +18,20 @@ install: $(VENV)/.installed
 plan: $(VENV)/.installed
 	$(PY) -m tools.plan --stack $(STACK)
 
-## promtool (Debian package `prometheus`) for the alert-rule tests: installed once when missing
-## and we are root with apt-get; otherwise those tests skip and say why.
+## promtool (Debian package `prometheus`) for the alert-rule tests: installed once when missing,
+## with apt-get as root or through passwordless sudo (GitHub's runners); otherwise those tests
+## skip and say why.
 promtool:
 	@command -v promtool >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then as_root=; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then as_root=sudo; \
+	  else as_root=no; fi; \
+	  if [ "$$as_root" != no ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing promtool (Debian package prometheus)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; \
+	    $$as_root apt-get update -qq && \
+	    $$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; \
 	  else \
-	    echo "warning: promtool missing and not installable here (needs root and apt-get); its tests will skip" >&2; \
+	    echo "warning: promtool missing and not installable here (needs apt-get and root or sudo); its tests will skip" >&2; \
 	  fi; }
 
 ## Whole test suite.

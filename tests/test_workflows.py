@@ -128,6 +128,14 @@ def test_ci_installs_requirements_and_runs_tests_and_offline_plans(path):
     assert "requirements.txt" in (ROOT / "Makefile").read_text()
 
 
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_ci_installs_promtool_before_the_tests_so_they_never_skip(path):
+    runs = [step.get("run", "") for step in _load(path)["jobs"]["test"]["steps"]]
+    promtool = next(i for i, run in enumerate(runs) if run.startswith("make promtool"))
+    assert promtool < runs.index(".venv/bin/python -m pytest -q -n 2 tests")
+    assert "sudo -n true" in (ROOT / "Makefile").read_text()  # runners are not root but have sudo
+
+
 def test_preview_runs_on_pull_requests_for_dev_and_prod_with_a_pr_comment(preview):
     assert "pull_request" in preview["on"]
     job = preview["jobs"]["preview"]
