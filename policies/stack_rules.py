@@ -49,8 +49,13 @@ DEFAULT_STATEFUL_TYPES = [
     "aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:dynamodb/table:Table", "aws:efs/fileSystem:FileSystem",
     "azure-native:keyvault:Vault", "azure-native:redis:Redis", "azure-native:storage:StorageAccount",
+    # Data inside an account, messages in flight, and managed databases.
+    "azure-native:storage:BlobContainer", "azure-native:storage:FileShare", "azure-native:servicebus:Namespace",
+    "azure-native:dbformysql:Server", "azure-native:dbforpostgresql:Server", "azure-native:sql:Database",
+    "azure-native:documentdb:DatabaseAccount",
 ]
 STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
+BLOB_CONTAINER = "azure-native:storage:BlobContainer"
 STATIC_WEBSITE = "azure-native:storage:StorageAccountStaticWebsite"
 STORAGE_DATA_TYPES = ("azure-native:storage:BlobContainer", "azure-native:storage:FileShare",
                       "azure-native:storage:Queue", "azure-native:storage:Table")
@@ -239,6 +244,8 @@ def check_stateful_protected(graph: Graph, cfg: Mapping[str, Any]) -> Iterable[t
             continue
         if res.type == STORAGE_ACCOUNT and not _storage_has_data(graph, res):
             continue
+        if res.type == BLOB_CONTAINER and res.get("containerName") == "$web":
+            continue  # a static website's pages are rebuilt from the repository on every `pulumi up`
         yield res, (f"{env}: stateful {res.type.rsplit(':', 1)[-1]} {res.name} is not protected; pass "
                     f"protect=cfg.protect_stateful so `pulumi destroy` or a replace cannot delete its data")
 
@@ -368,7 +375,8 @@ PROD_NODE_GROUP_AZS = StackRule(
 
 PROD_STATEFUL_PROTECTED = StackRule(
     name="prod-stateful-protected",
-    description="Stateful production resources (databases, caches, buckets, vaults, storage with data) are protected",
+    description="Stateful production resources (databases, caches, buckets, vaults, storage with data, "
+                "message brokers) are protected",
     check=check_stateful_protected,
     resource_types=tuple(DEFAULT_STATEFUL_TYPES),
     severity=Severity.CRITICAL,

@@ -270,7 +270,8 @@ def _storage(*, website: bool, container: str | None, protect: bool = False):
                                                       resource_group_name=RG, index_document="index.html")
         if container:
             azure.storage.BlobContainer(f"{PREFIX}-{container.strip('$')}", account_name=account.name,
-                                        resource_group_name=RG, container_name=container)
+                                        resource_group_name=RG, container_name=container,
+                                        opts=pulumi.ResourceOptions(protect=protect))
 
     return build
 
@@ -280,8 +281,18 @@ def test_static_website_storage_needs_no_protection():
 
 
 def test_unprotected_prod_storage_with_data_is_reported():
-    assert check(_storage(website=True, container="backups"), "prod-stateful-protected", env="prod") == [
+    assert sorted(check(_storage(website=True, container="backups"), "prod-stateful-protected", env="prod")) == [
+        "prod: stateful BlobContainer twincloud-unit-backups is not protected; pass protect=cfg.protect_stateful so "
+        "`pulumi destroy` or a replace cannot delete its data",
         "prod: stateful StorageAccount twincloud-unit-st is not protected; pass protect=cfg.protect_stateful so "
+        "`pulumi destroy` or a replace cannot delete its data"]
+
+
+def test_unprotected_prod_service_bus_namespace_is_reported():
+    build = lambda: azure.servicebus.Namespace(f"{PREFIX}-sb", resource_group_name=RG, location=LOCATION,  # noqa: E731
+                                               sku={"name": "Standard"})
+    assert check(build, "prod-stateful-protected", env="prod") == [
+        "prod: stateful Namespace twincloud-unit-sb is not protected; pass protect=cfg.protect_stateful so "
         "`pulumi destroy` or a replace cannot delete its data"]
 
 
