@@ -78,3 +78,11 @@ def test_pinned_app_versions_meet_the_issue():
 def test_docs_version_tables_match_the_pins_table():
     for doc in DOCS:
         assert current_block(doc.read_text()) == block(), f"{doc.name}: run python -m tools.versions_md --write"
+
+
+def test_monitoring_versions_module_is_the_same_table():
+    from components import versions
+    from components.monitoring import versions as monitoring_versions
+
+    assert monitoring_versions.CHARTS is versions.CHARTS and monitoring_versions.IMAGES is versions.IMAGES
+    assert monitoring_versions.check_pin is versions.check_pin
