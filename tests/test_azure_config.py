@@ -125,7 +125,7 @@ def test_bad_value_is_named_with_its_key(override, key, text):
 def test_private_registry_needs_premium():
     found = problems("prod", "twincloud:environment=dev", f"{A}.acr.sku=Standard", f"{A}.acr.publicNetworkAccess=false")
     assert found == ["twincloud:azure.acr.publicNetworkAccess: a registry without public access is reached through a "
-                     "private endpoint, which needs sku Premium (got False)"]
+                     "private endpoint, which needs sku Premium (got false)"]
 
 
 def test_topics_on_a_basic_namespace_are_an_error():
