@@ -154,6 +154,8 @@ def format_errors(error: ValidationError, model: type[BaseModel] | None = None) 
             problems.append(f"{_path(loc)}: required key is missing")
             continue
         value = err.get("input")
+        if isinstance(value, BaseModel):  # a rule on an already-validated section
+            value = value.model_dump(mode="json", by_alias=True)
         keyed = _KEY_PREFIX.match(msg)
         if keyed and isinstance(value, dict) and keyed.group(1) in value:
             # A rule over the whole section about one of its keys: report it at that key.
