@@ -141,8 +141,8 @@ def test_vnet_integrated_cni_must_fit_the_pods_in_the_subnet():
 
 def test_missing_required_keys_are_named():
     found = problems("prod", f"{A}={{location: westeurope}}")
-    assert "twincloud:azure.vnet: required key is missing" in found
-    assert "twincloud:azure.aks: required key is missing" in found
+    assert "twincloud:azure.vnet: required key is missing; add it with at least: addressSpace" in found
+    assert "twincloud:azure.aks: required key is missing; add it with at least: version, nodePools" in found
 
 
 def test_all_azure_problems_are_collected():

@@ -65,6 +65,23 @@ def test_subnet_room_problem_is_reported_at_the_vpc_cidr():
     assert msg.startswith("twincloud:vpc.cidr: 10.10.0.0/24 is too small for 6 AZs") and msg.endswith("(got '10.10.0.0/24')")
 
 
+def test_missing_section_names_the_keys_it_needs():
+    found = problems("prod", "twincloud:azure.aks=null")
+    assert found[0].startswith("twincloud:azure.aks: should be a map of keys (version, identity, ")
+    found = problems("dev", "twincloud:eks.nodeGroups[2]={name: extra}")
+    assert found == [f"twincloud:eks.nodeGroups[2].{key}: required key is missing"
+                     for key in ("instanceTypes", "minSize", "maxSize")]
+
+
+def test_missing_nested_section_lists_its_required_keys():
+    config = config_with("prod")
+    config["twincloud:azure"] = {k: v for k, v in config["twincloud:azure"].items() if k != "aks"}
+    wire, _ = _wire_config(config)
+    with pytest.raises(ConfigError) as e:
+        load_config(wire, stack="prod")
+    assert e.value.problems == ["twincloud:azure.aks: required key is missing; add it with at least: version, nodePools"]
+
+
 def test_wrong_type_names_key_and_value():
     msg = one_problem("dev", "twincloud:vpc.azCount=two")
     assert msg.startswith("twincloud:vpc.azCount:") and "'two'" in msg

@@ -97,9 +97,9 @@ def _shown(value: Any) -> str:
     return f" (got {value!r})"
 
 
-def _allowed_keys(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> list[str] | None:
-    """The keys the model at ``loc`` (the parent of an unknown key) accepts, by alias."""
-    for part in loc[:-1]:
+def _allowed_keys(model: type[BaseModel] | None, loc: tuple[Any, ...], *, required: bool = False) -> list[str] | None:
+    """The keys the model at ``loc`` accepts (only the required ones with ``required``), by alias."""
+    for part in loc:
         if model is None:
             return None
         if isinstance(part, int) or (isinstance(part, str) and part.isdigit()):
@@ -110,7 +110,7 @@ def _allowed_keys(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> list[s
         model = _model_in(field.annotation)
     if model is None:
         return None
-    return [f.alias or n for n, f in model.model_fields.items()]
+    return [f.alias or n for n, f in model.model_fields.items() if f.is_required() or not required]
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
@@ -146,13 +146,18 @@ def format_errors(error: ValidationError, model: type[BaseModel] | None = None) 
             problems.extend(line for line in msg.splitlines() if line.strip())
             continue
         if etype == "extra_forbidden":
-            allowed = _allowed_keys(model, loc)
+            allowed = _allowed_keys(model, loc[:-1])
             hint = f"; allowed keys here: {', '.join(allowed)}" if allowed else ""
             problems.append(f"{_path(loc)}: unknown key; remove it or fix its spelling{hint}")
             continue
         if etype == "missing":
-            problems.append(f"{_path(loc)}: required key is missing")
+            needs = _allowed_keys(model, loc, required=True)
+            hint = f"; add it with at least: {', '.join(needs)}" if needs else ""
+            problems.append(f"{_path(loc)}: required key is missing{hint}")
             continue
+        if etype == "model_type":  # pydantic says "instance of VpcConfig": name the keys instead
+            keys = _allowed_keys(model, loc)
+            msg = "should be a map of keys" + (f" ({', '.join(keys)})" if keys else "")
         value = err.get("input")
         if isinstance(value, BaseModel):  # a rule on an already-validated section
             value = value.model_dump(mode="json", by_alias=True)
