@@ -41,7 +41,8 @@ RULES = [
     ("redis-prod-snapshots", "prod", ["twincloud:redis.snapshotRetentionDays=0"],
      "twincloud:redis.snapshotRetentionDays: prod must keep snapshots"),
     ("redis-prod-node-per-az", "prod", ["twincloud:redis.numCacheClusters=2"],
-     "twincloud:redis: numCacheClusters (2) is below vpc.azCount (3); prod needs a node in every availability zone"),
+     "twincloud:redis.numCacheClusters: numCacheClusters (2) is below vpc.azCount (3); prod needs a node in every "
+     "availability zone"),
     ("redis-secret-namespace", "dev", ["twincloud:redis.kubernetesSecret.namespace=Apps"],
      "twincloud:redis.kubernetesSecret.namespace: not a Kubernetes namespace name"),
     ("redis-secret-name", "dev", ["twincloud:redis.kubernetesSecret.name=redis_session"],

@@ -125,7 +125,7 @@ def test_bad_value_is_named_with_its_key(override, key, text):
 def test_private_registry_needs_premium():
     found = problems("prod", "twincloud:environment=dev", f"{A}.acr.sku=Standard", f"{A}.acr.publicNetworkAccess=false")
     assert found == ["twincloud:azure.acr.publicNetworkAccess: a registry without public access is reached through a "
-                     "private endpoint, which needs sku Premium (got False)"]
+                     "private endpoint, which needs sku Premium (got false)"]
 
 
 def test_topics_on_a_basic_namespace_are_an_error():
@@ -141,8 +141,8 @@ def test_vnet_integrated_cni_must_fit_the_pods_in_the_subnet():
 
 def test_missing_required_keys_are_named():
     found = problems("prod", f"{A}={{location: westeurope}}")
-    assert "twincloud:azure.vnet: required key is missing" in found
-    assert "twincloud:azure.aks: required key is missing" in found
+    assert "twincloud:azure.vnet: required key is missing; add it with at least: addressSpace" in found
+    assert "twincloud:azure.aks: required key is missing; add it with at least: version, nodePools" in found
 
 
 def test_all_azure_problems_are_collected():

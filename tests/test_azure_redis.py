@@ -68,3 +68,9 @@ def test_component_rejects_sizes_azure_does_not_offer(sku, capacity):
 
 def test_issue_name_is_the_same_component():
     assert RedisCache is AzureRedisCache
+
+
+def test_component_type_is_the_issue_name_and_keeps_state_of_the_first_token(prod_plan):
+    component = prod_plan.one("twincloud:azure:RedisCache")
+    assert cache(prod_plan).parent == component.urn
+    assert [a.spec.type for a in component.request.aliases] == ["twincloud:azure:AzureRedisCache"]

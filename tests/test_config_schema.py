@@ -29,11 +29,57 @@ def test_shipped_configs_are_valid():
 
 def test_unknown_top_level_key_is_named():
     msg = one_problem("dev", "twincloud:vcp={}")
-    assert msg == "twincloud:vcp: unknown key; remove it or fix its spelling"
+    assert msg.startswith("twincloud:vcp: unknown key; remove it or fix its spelling; allowed keys here: ")
+    assert "vpc, eks, ecr" in msg
 
 
 def test_unknown_nested_key_is_named():
     assert one_problem("dev", "twincloud:vpc.natStrateg=single").startswith("twincloud:vpc.natStrateg: unknown key")
+
+
+def test_unknown_nested_key_lists_the_keys_allowed_there():
+    msg = one_problem("dev", "twincloud:eks.nodeGroups[0].minSiz=1")
+    assert msg.startswith("twincloud:eks.nodeGroups[0].minSiz: unknown key")
+    assert msg.endswith("allowed keys here: name, instanceTypes, capacityType, minSize, maxSize, desiredSize, "
+                        "diskSize, labels, taints")
+
+
+def test_boolean_values_are_shown_as_yaml_writes_them():
+    msg = one_problem("dev", "twincloud:redis.automaticFailover=true")
+    assert msg.startswith("twincloud:redis.automaticFailover:") and msg.endswith("(got true)")
+
+
+def test_number_where_a_version_string_belongs_says_to_quote_it():
+    config = config_with("dev")
+    config["twincloud:eks"] = {**config["twincloud:eks"], "version": 1.3}  # YAML's reading of `version: 1.30`
+    wire, _ = _wire_config(config)
+    with pytest.raises(ConfigError) as e:
+        load_config(wire, stack="dev")
+    (msg,) = e.value.problems
+    assert msg.startswith("twincloud:eks.version: Input should be a valid string; write it in quotes in YAML")
+    assert msg.endswith("(got 1.3)")
+
+
+def test_subnet_room_problem_is_reported_at_the_vpc_cidr():
+    msg = one_problem("dev", "twincloud:vpc.cidr=10.10.0.0/24", "twincloud:vpc.azCount=6")
+    assert msg.startswith("twincloud:vpc.cidr: 10.10.0.0/24 is too small for 6 AZs") and msg.endswith("(got '10.10.0.0/24')")
+
+
+def test_missing_section_names_the_keys_it_needs():
+    found = problems("prod", "twincloud:azure.aks=null")
+    assert found[0].startswith("twincloud:azure.aks: should be a map of keys (version, identity, ")
+    found = problems("dev", "twincloud:eks.nodeGroups[2]={name: extra}")
+    assert found == [f"twincloud:eks.nodeGroups[2].{key}: required key is missing"
+                     for key in ("instanceTypes", "minSize", "maxSize")]
+
+
+def test_missing_nested_section_lists_its_required_keys():
+    config = config_with("prod")
+    config["twincloud:azure"] = {k: v for k, v in config["twincloud:azure"].items() if k != "aks"}
+    wire, _ = _wire_config(config)
+    with pytest.raises(ConfigError) as e:
+        load_config(wire, stack="prod")
+    assert e.value.problems == ["twincloud:azure.aks: required key is missing; add it with at least: version, nodePools"]
 
 
 def test_wrong_type_names_key_and_value():
@@ -70,8 +116,8 @@ def test_fewer_than_two_azs():
 
 def test_prod_needs_three_azs():
     msg = one_problem("prod", "twincloud:vpc.azCount=2")
-    assert msg == ("twincloud:vpc.azCount: prod needs at least 3 availability zones for high availability, "
-                   "got 2; set azCount: 3 (got 2)")
+    assert msg == ("twincloud:vpc.azCount: prod needs at least 3 availability zones for high availability; "
+                   "set azCount: 3 (got 2)")
 
 
 def test_unknown_nat_strategy():
@@ -85,11 +131,12 @@ def test_prod_rejects_single_nat():
 
 def test_node_group_min_above_max():
     msg = one_problem("dev", "twincloud:eks.nodeGroups.0.minSize=5")
-    assert msg.startswith("twincloud:eks.nodeGroups[0]:") and "minSize (5) must not exceed maxSize (3)" in msg
+    assert msg == "twincloud:eks.nodeGroups[0].minSize: minSize (5) must not exceed maxSize (3) (got 5)"
 
 
 def test_node_group_desired_outside_bounds():
-    assert "desiredSize (9) must lie between" in one_problem("dev", "twincloud:eks.nodeGroups.0.desiredSize=9")
+    msg = one_problem("dev", "twincloud:eks.nodeGroups.0.desiredSize=9")
+    assert msg.startswith("twincloud:eks.nodeGroups[0].desiredSize: desiredSize (9) must lie between")
 
 
 def test_node_group_bad_instance_type():

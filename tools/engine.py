@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import runpy
 import sys
 import threading
@@ -164,12 +165,13 @@ def _qualify(key: str) -> str:
     return key if ":" in key else f"{PROJECT}:{key}"
 
 
-def _set_path(obj: Any, path: list[str], value: Any) -> Any:
+def _set_path(obj: Any, path: list[str | int], value: Any) -> Any:
     if not path:
         return value
     head, rest = path[0], path[1:]
-    if isinstance(obj, list) and head.isdigit():
+    if isinstance(head, int) or (isinstance(obj, list) and head.isdigit()):
         idx = int(head)
+        obj = list(obj) if isinstance(obj, list) else []
         while len(obj) <= idx:
             obj.append({})
         obj[idx] = _set_path(obj[idx], rest, value)
@@ -179,11 +181,52 @@ def _set_path(obj: Any, path: list[str], value: Any) -> Any:
     return obj
 
 
+_PATH_PART = re.compile(r'\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|\.?([^.\[\]]+)')
+
+
+def parse_key_path(key: str) -> tuple[str, list[str | int]]:
+    """``pulumi config set --path`` keys: ``twincloud:eks.nodeGroups[0].minSize`` ->
+    (``twincloud:eks``, ``["nodeGroups", 0, "minSize"]``). ``a.0.b`` works as well (an index
+    when the value there is a list), and ``["key.with.dots"]`` quotes a key."""
+    ns, _, rest = _qualify(key).partition(":")
+    parts: list[str | int] = []
+    pos = 0
+    while pos < len(rest):
+        m = _PATH_PART.match(rest, pos)
+        if not m or m.end() == pos:
+            raise PlanError(f"--set {key!r}: cannot parse the key path at {rest[pos:]!r}; "
+                            "use twincloud:section.key, section.list[0].key or section[\"key.with.dots\"]")
+        index, quoted, plain = m.groups()
+        parts.append(int(index) if index is not None else (quoted if quoted is not None else plain))
+        pos = m.end()
+    if not parts or not isinstance(parts[0], str):
+        raise PlanError(f"--set {key!r}: the key needs a name after {ns}:")
+    return f"{ns}:{parts[0]}", parts[1:]
+
+
+def parse_value(raw: str) -> Any:
+    """A ``--set`` value, typed as ``pulumi config set --path`` types it: ``true``/``false``
+    are booleans and integers are numbers; lists, maps and ``null`` are read as YAML; all
+    else (``1.35``, ``yes``, ``2024-01-01``) stays a string."""
+    if raw == "":
+        return ""
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
+    if isinstance(value, bool):
+        return value if raw.strip().lower() in ("true", "false") else raw
+    if value is None or isinstance(value, (int, list, dict)):
+        return value
+    return value if isinstance(value, str) else raw
+
+
 def load_stack_config(stack: str, overrides: Iterable[str] = (), root: Path = ROOT) -> dict[str, Any]:
     """Read ``Pulumi.<stack>.yaml`` and apply ``KEY=VALUE`` overrides.
 
     Keys follow ``pulumi config set --path``: ``aws:region=us-west-2``,
-    ``twincloud:vpc.cidr=10.1.0.0/16``. Values are parsed as YAML scalars/lists.
+    ``twincloud:vpc.cidr=10.1.0.0/16``, ``twincloud:eks.nodeGroups[0].minSize=2``; values
+    are typed as that command types them (``parse_value``), lists and maps as YAML.
     Returns qualified keys -> Python values (``{"secure": ...}`` for encrypted values).
     """
     path = root / f"Pulumi.{stack}.yaml"
@@ -196,10 +239,8 @@ def load_stack_config(stack: str, overrides: Iterable[str] = (), root: Path = RO
         if "=" not in item:
             raise PlanError(f"--set expects KEY=VALUE, got {item!r}")
         key, raw = item.split("=", 1)
-        ns, _, rest = _qualify(key).partition(":")
-        top, *path_parts = rest.split(".")
-        value = yaml.safe_load(raw) if raw else ""
-        full = f"{ns}:{top}"
+        full, path_parts = parse_key_path(key)
+        value = parse_value(raw)
         config[full] = _set_path(config.get(full), path_parts, value) if path_parts else value
     return config
 

@@ -114,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.plan", description=__doc__.split("\n")[0])
     parser.add_argument("--stack", "-s", default="dev", help="stack name (reads Pulumi.<stack>.yaml)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a config value, e.g. aws:region=us-west-2 or twincloud:vpc.azCount=3")
+                        help="override a config value like `pulumi config set --path`, e.g. aws:region=us-west-2, "
+                             "twincloud:vpc.azCount=3 or twincloud:eks.nodeGroups[0].minSize=2")
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
     parser.add_argument("--policy-pack-config", metavar="FILE",
                         help="policy pack config JSON, as for `pulumi preview --policy-pack-config`")

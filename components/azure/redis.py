@@ -1,4 +1,5 @@
-"""``AzureRedisCache``: Azure Cache for Redis for the DR platform's sessions and caches.
+"""``AzureRedisCache`` (also importable as ``RedisCache``; type ``twincloud:azure:RedisCache``):
+Azure Cache for Redis for the DR platform's sessions and caches.
 
 Builds one cache with a globally unique name, its SKU and capacity from the args, and reads
 its primary access key (as a secret) for clients that do not use Entra yet.
@@ -23,6 +24,8 @@ import pulumi_azure_native.redis as redis
 
 from components.naming import global_name
 
+TYPE = "twincloud:azure:RedisCache"
+FORMER_TYPE = "twincloud:azure:AzureRedisCache"
 SKU_FAMILY = {"Basic": "C", "Standard": "C", "Premium": "P"}
 CAPACITY = {"C": range(0, 7), "P": range(1, 6)}
 
@@ -63,7 +66,10 @@ class AzureRedisCache(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AzureRedisCacheArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         family = validate_sku(args.sku, args.capacity)  # before registering anything
-        super().__init__("twincloud:azure:AzureRedisCache", name, None, opts)
+        # Type token as the component is named in the docs (RedisCache); the alias keeps
+        # state registered under the first token.
+        super().__init__(TYPE, name, None, pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=FORMER_TYPE)])))
         premium = args.sku == "Premium"
         zones = list(args.zones) if premium else []
         physical = args.cache_name or global_name("redis", stack=pulumi.get_stack(), region=args.location)
@@ -97,3 +103,4 @@ class AzureRedisCache(pulumi.ComponentResource):
 
 # The issue calls it RedisCache; both names refer to the one component.
 RedisCache = AzureRedisCache
+RedisCacheArgs = AzureRedisCacheArgs

@@ -60,4 +60,4 @@ def load_config(raw: Mapping[str, Any] | None = None, *, stack: str | None = Non
             "environment": environment, "stack": stack, "region": data.get("aws:region"),
             "azure_location": azure_location})
     except ValidationError as e:
-        raise ConfigError(format_errors(e)) from None
+        raise ConfigError(format_errors(e, StackConfig)) from None

@@ -39,7 +39,7 @@ class VpcConfig(Model):
     @classmethod
     def _azs(cls, v: int, info: ValidationInfo) -> int:
         if is_prod(info) and v < 3:
-            raise ValueError(f"prod needs at least 3 availability zones for high availability, got {v}; set azCount: 3")
+            raise ValueError("prod needs at least 3 availability zones for high availability; set azCount: 3")
         return v
 
     @field_validator("nat_strategy")
@@ -95,10 +95,10 @@ class NodeGroupConfig(Model):
     @model_validator(mode="after")
     def _sizes(self) -> NodeGroupConfig:
         if self.min_size > self.max_size:
-            raise ValueError(f"minSize ({self.min_size}) must not exceed maxSize ({self.max_size})")
+            raise ValueError(f"minSize: minSize ({self.min_size}) must not exceed maxSize ({self.max_size})")
         desired = self.desired_size if self.desired_size is not None else self.min_size
         if not self.min_size <= desired <= self.max_size:
-            raise ValueError(f"desiredSize ({desired}) must lie between minSize ({self.min_size}) "
+            raise ValueError(f"desiredSize: desiredSize ({desired}) must lie between minSize ({self.min_size}) "
                              f"and maxSize ({self.max_size})")
         return self
 

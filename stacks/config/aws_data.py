@@ -152,7 +152,7 @@ def check_redis_against_vpc(redis: RedisConfig, az_count: int, prod: bool) -> No
     """Cross-section rule: in prod, a node in every availability zone of the VPC."""
     if prod and redis.num_cache_clusters < az_count:
         raise ValueError(
-            f"numCacheClusters ({redis.num_cache_clusters}) is below vpc.azCount ({az_count}); prod needs a node "
+            f"numCacheClusters: numCacheClusters ({redis.num_cache_clusters}) is below vpc.azCount ({az_count}); prod needs a node "
             f"in every availability zone (a primary plus a replica per extra AZ): set numCacheClusters: {az_count}"
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Any
+from typing import Any, get_args
 
 import pulumi
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo
@@ -88,8 +88,50 @@ def _path(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def format_errors(error: ValidationError) -> list[str]:
-    """One line per problem: ``twincloud:vpc.cidr: <what is wrong> (got <value>)``."""
+def _shown(value: Any) -> str:
+    """The bad value as the user wrote it in YAML (``true``, not ``True``)."""
+    if isinstance(value, (dict, list)) or value is None:
+        return ""
+    if isinstance(value, bool):
+        return f" (got {'true' if value else 'false'})"
+    return f" (got {value!r})"
+
+
+def _allowed_keys(model: type[BaseModel] | None, loc: tuple[Any, ...], *, required: bool = False) -> list[str] | None:
+    """The keys the model at ``loc`` accepts (only the required ones with ``required``), by alias."""
+    for part in loc:
+        if model is None:
+            return None
+        if isinstance(part, int) or (isinstance(part, str) and part.isdigit()):
+            continue  # list item: same model as the list
+        field = next((f for n, f in model.model_fields.items() if part in (n, f.alias)), None)
+        if field is None:
+            return None
+        model = _model_in(field.annotation)
+    if model is None:
+        return None
+    return [f.alias or n for n, f in model.model_fields.items() if f.is_required() or not required]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+# A model-level rule may name the key it is about: "minSize: must not exceed maxSize".
+_KEY_PREFIX = re.compile(r"^([a-z][A-Za-z0-9]*): (.+)$", re.S)
+
+
+def format_errors(error: ValidationError, model: type[BaseModel] | None = None) -> list[str]:
+    """One line per problem: ``twincloud:vpc.cidr: <what is wrong> (got <value>)``.
+
+    ``model`` (the validated model) lets an unknown key's message list the keys allowed there.
+    """
     problems = []
     for err in error.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
@@ -104,12 +146,26 @@ def format_errors(error: ValidationError) -> list[str]:
             problems.extend(line for line in msg.splitlines() if line.strip())
             continue
         if etype == "extra_forbidden":
-            problems.append(f"{_path(loc)}: unknown key; remove it or fix its spelling")
+            allowed = _allowed_keys(model, loc[:-1])
+            hint = f"; allowed keys here: {', '.join(allowed)}" if allowed else ""
+            problems.append(f"{_path(loc)}: unknown key; remove it or fix its spelling{hint}")
             continue
         if etype == "missing":
-            problems.append(f"{_path(loc)}: required key is missing")
+            needs = _allowed_keys(model, loc, required=True)
+            hint = f"; add it with at least: {', '.join(needs)}" if needs else ""
+            problems.append(f"{_path(loc)}: required key is missing{hint}")
             continue
+        if etype == "model_type":  # pydantic says "instance of VpcConfig": name the keys instead
+            keys = _allowed_keys(model, loc)
+            msg = "should be a map of keys" + (f" ({', '.join(keys)})" if keys else "")
         value = err.get("input")
-        shown = "" if isinstance(value, (dict, list)) or value is None else f" (got {value!r})"
-        problems.append(f"{_path(loc)}: {msg}{shown}")
+        if isinstance(value, BaseModel):  # a rule on an already-validated section
+            value = value.model_dump(mode="json", by_alias=True)
+        keyed = _KEY_PREFIX.match(msg)
+        if keyed and isinstance(value, dict) and keyed.group(1) in value:
+            # A rule over the whole section about one of its keys: report it at that key.
+            loc, msg, value = (*loc, keyed.group(1)), keyed.group(2), value[keyed.group(1)]
+        if etype == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            msg += "; write it in quotes in YAML (version: \"1.30\"): unquoted, 1.30 is read as the number 1.3"
+        problems.append(f"{_path(loc)}: {msg}{_shown(value)}")
     return problems

@@ -1,0 +1,138 @@
+"""Every resource in the plans uses a real type and real property names of the pinned SDKs.
+
+The engine receives inputs by their Pulumi (camelCase) names, as ``pulumi preview`` and the
+policy pack see them. A misspelt or removed property would be dropped or rejected by the
+provider, so each input key (and each key of nested input objects) is checked against the
+Args class of the resource in the installed SDK.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import importlib
+import sys
+import typing
+from typing import Any
+
+import pulumi_aws  # noqa: F401  (registers the SDKs' resource modules)
+import pulumi_azure_native  # noqa: F401
+import pulumi_kubernetes  # noqa: F401
+import pulumi_random  # noqa: F401
+import pytest
+from pulumi import _types
+from pulumi.runtime import rpc
+
+from tests.support import plan
+
+
+def resource_class(typ: str) -> type:
+    """The SDK class registered for a resource type token (providers included)."""
+    if typ.startswith("pulumi:providers:"):
+        info = rpc._RESOURCE_PACKAGES[typ.split(":")[2]][0].pkg_info
+        return getattr(importlib.import_module(info["fqn"]), info["class"])
+    pkg = typ.split(":")[0]
+    for key, modules in rpc._RESOURCE_MODULES.items():
+        if key.startswith(f"{pkg}:"):
+            for module in modules:
+                name = module.mod_info["classes"].get(typ)
+                if name:
+                    return getattr(importlib.import_module(module.mod_info["fqn"]), name)
+    raise LookupError(f"{typ} is not a resource type of the pinned SDKs")
+
+
+def args_class(cls: type) -> type:
+    module = sys.modules[cls.__module__]
+    for name in (f"{cls.__name__}InitArgs", f"{cls.__name__}Args"):
+        if hasattr(module, name):
+            return getattr(module, name)
+    raise LookupError(f"no Args class for {cls.__name__}")
+
+
+def _input_types(annotation: Any) -> list[type]:
+    found, stack = [], [annotation]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, type) and _types.is_input_type(t):
+            found.append(t)
+        else:
+            stack.extend(typing.get_args(t))
+    return found
+
+
+def _is_mapping(annotation: Any) -> bool:
+    stack = [annotation]
+    while stack:
+        t = stack.pop()
+        if typing.get_origin(t) in (collections.abc.Mapping, dict):
+            return True
+        if not (isinstance(t, type) and _types.is_input_type(t)):
+            stack.extend(typing.get_args(t))
+    return False
+
+
+def unknown_properties(inputs: dict[str, Any], args: type, path: str) -> list[str]:
+    """Input keys (recursively, through nested input types) that ``args`` does not define."""
+    types = _types.input_type_types(args)
+    problems = []
+    for key, value in inputs.items():
+        if key not in types:
+            problems.append(f"{path}.{key}: not a property of {args.__name__}")
+            continue
+        nested = _input_types(types[key])
+        if not nested:
+            continue
+        if isinstance(value, list):
+            items = value
+        elif isinstance(value, dict) and _is_mapping(types[key]):
+            items = list(value.values())
+        else:
+            items = [value]
+        for item in items:
+            if isinstance(item, dict):
+                # Unions of input types: the member that fits best decides.
+                problems += min((unknown_properties(item, t, f"{path}.{key}") for t in nested), key=len)
+    return problems
+
+
+def plan_problems(stack: str) -> list[str]:
+    problems = []
+    for r in plan(stack).resources:
+        if r.custom:
+            problems += unknown_properties(r.inputs, args_class(resource_class(r.type)), f"{r.type} {r.name}")
+    return problems
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_input_is_a_property_of_the_pinned_sdk(stack):
+    assert plan_problems(stack) == []
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_resource_type_exists_in_the_pinned_sdks(stack):
+    for r in plan(stack).resources:
+        if r.custom:
+            resource_class(r.type)  # raises for a type the SDKs do not define
+
+
+def test_the_check_catches_a_misspelt_property_at_any_depth():
+    import pulumi_aws.eks as eks
+
+    args = args_class(eks.Cluster)
+    assert unknown_properties({"vpcConfig": {"endpointPublicAcess": False}, "nmae": "x"}, args, "c") == [
+        "c.vpcConfig.endpointPublicAcess: not a property of ClusterVpcConfigArgs",
+        "c.nmae: not a property of ClusterArgs",
+    ]
+
+
+def test_the_check_reads_mapping_values_as_input_objects():
+    import pulumi_azure_native.containerservice as cs
+
+    args = args_class(cs.ManagedCluster)
+    assert unknown_properties({"addonProfiles": {"azurepolicy": {"enabeld": True}}}, args, "aks") == [
+        "aks.addonProfiles.enabeld: not a property of ManagedClusterAddonProfileArgs",
+    ]
+
+
+def test_an_unknown_resource_type_is_reported():
+    with pytest.raises(LookupError):
+        resource_class("aws:ec2/notAThing:NotAThing")
