@@ -53,6 +53,8 @@ DEFAULT_STATEFUL_TYPES = [
     "azure-native:storage:BlobContainer", "azure-native:storage:FileShare", "azure-native:servicebus:Namespace",
     "azure-native:dbformysql:Server", "azure-native:dbforpostgresql:Server", "azure-native:sql:Database",
     "azure-native:documentdb:DatabaseAccount",
+    # Images a rebuild starts from, and keys without which encrypted data is unreadable.
+    "aws:ecr/repository:Repository", "azure-native:containerregistry:Registry", "aws:kms/key:Key",
 ]
 STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
 BLOB_CONTAINER = "azure-native:storage:BlobContainer"

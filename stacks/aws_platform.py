@@ -64,12 +64,14 @@ def build_aws(cfg: StackConfig, prefix: str) -> AwsPlatform:
         service_cidr=cfg.eks.service_cidr,
         log_retention_days=cfg.eks.log_retention_days,
         deletion_protection=cfg.is_prod,
+        protect=cfg.protect_stateful,
     ))
     ecr = EcrRepositories(f"{prefix}-ecr", EcrRepositoriesArgs(
         services=list(cfg.ecr.repositories),
         namespace=prefix,
         keep_last_images=cfg.ecr.keep_last_images,
         force_delete=not cfg.protect_stateful,
+        protect=cfg.protect_stateful,
         replication_regions=list(cfg.ecr.replication_regions),
     ))
     pulumi.export("vpcId", vpc.vpc_id)

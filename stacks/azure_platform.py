@@ -97,6 +97,7 @@ def build_azure(cfg: StackConfig, prefix: str) -> AzurePlatform:
         sku=az.acr.sku,
         zone_redundant=bool(zones),
         public_network_access=az.acr.public_network_access,
+        protect=cfg.protect_stateful,
     ))
     redis = AzureRedisCache(f"{prefix}-redis", AzureRedisCacheArgs(
         resource_group_name=rg,

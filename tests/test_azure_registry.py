@@ -84,3 +84,7 @@ def test_smaller_skus_are_never_zone_redundant(sku):
     reg = of_type(build(sku=sku), ACR)[0].inputs
     assert reg["sku"] == {"name": sku} and reg["zoneRedundancy"] == "Disabled"
     assert reg["adminUserEnabled"] is False
+
+
+def test_prod_registry_is_protected(prod_plan):
+    assert prod_plan.one("azure-native:containerregistry:Registry").protect

@@ -28,3 +28,9 @@ def test_lifecycle_keeps_the_last_n_images():
     rule = json.loads(policies[0].inputs["policy"])["rules"][0]
     assert rule["selection"] == {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 50}
     assert rule["action"] == {"type": "expire"}
+
+
+def test_prod_protects_repositories_and_their_key(dev_plan, prod_plan):
+    prod = prod_plan.of_type("aws:ecr/repository:Repository") + [prod_plan.one("aws:kms/key:Key", "twincloud-prod-ecr-images")]
+    assert all(r.protect for r in prod)
+    assert not any(r.protect for r in dev_plan.of_type("aws:ecr/repository:Repository"))

@@ -190,3 +190,9 @@ def test_default_storage_class_is_encrypted_gp3(dev_plan, prod_plan):
 def test_vpc_cni_enforces_network_policies(dev_plan):
     cni = [a for a in dev_plan.of_type("aws:eks/addon:Addon") if a.inputs["addonName"] == "vpc-cni"][0]
     assert json.loads(cni.inputs["configurationValues"]) == {"enableNetworkPolicy": "true"}
+
+
+def test_prod_protects_the_cluster_and_its_secrets_key(dev_plan, prod_plan):
+    assert prod_plan.one(CLUSTER).protect and prod_plan.one("aws:kms/key:Key", "twincloud-prod-eks-secrets").protect
+    assert not dev_plan.one(CLUSTER).protect
+    assert not dev_plan.one("aws:kms/key:Key", "twincloud-dev-eks-secrets").protect

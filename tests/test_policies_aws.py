@@ -135,6 +135,19 @@ def test_unprotected_dev_bucket_passes():
     assert check(_bucket(protect=False), "prod-stateful-protected", env="dev") == []
 
 
+def test_unprotected_prod_registry_and_key_are_reported():
+    from components.aws.ecr import EcrRepositories, EcrRepositoriesArgs
+
+    def build(protect):
+        return lambda: EcrRepositories(f"{PREFIX}-ecr", EcrRepositoriesArgs(services=["api"], namespace=PREFIX,
+                                                                           protect=protect))
+
+    found = check(build(False), "prod-stateful-protected", env="prod")
+    assert sorted(m.split(" is not")[0] for m in found) == [
+        f"prod: stateful Key {PREFIX}-ecr-images", f"prod: stateful Repository {PREFIX}-ecr-api"]
+    assert check(build(True), "prod-stateful-protected", env="prod") == []
+
+
 # -- EKS ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("policy", ["eks-endpoint-access", "eks-secrets-encryption", "eks-control-plane-logging",

@@ -32,6 +32,7 @@ class EcrRepositoriesArgs:
     namespace: str  # repository names are ``<namespace>/<service>``
     keep_last_images: int = 30
     force_delete: bool = False
+    protect: bool = False  # prod: repositories and their key survive a mistaken destroy
     replication_regions: list[str] = field(default_factory=list)  # DR regions that receive every image
 
 
@@ -52,12 +53,13 @@ class EcrRepositories(pulumi.ComponentResource):
     def __init__(self, name: str, args: EcrRepositoriesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("twincloud:aws:EcrRepositories", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        stateful = pulumi.ResourceOptions(parent=self, protect=args.protect)
         self.key = aws.kms.Key(
             child_name(name, "images"),
             description=f"ECR image encryption for {args.namespace}",
             enable_key_rotation=True,
             deletion_window_in_days=30,
-            opts=child,
+            opts=stateful,
         )
         self.repositories: dict[str, aws.ecr.Repository] = {}
         for service in args.services:
@@ -70,7 +72,7 @@ class EcrRepositories(pulumi.ComponentResource):
                     encryption_type="KMS", kms_key=self.key.arn,
                 )],
                 force_delete=args.force_delete,
-                opts=child,
+                opts=stateful,
             )
             aws.ecr.LifecyclePolicy(
                 child_name(name, service), repository=repo.name,

@@ -78,6 +78,7 @@ class EksClusterArgs:
     service_cidr: str = "172.20.0.0/16"
     log_retention_days: int = 90
     deletion_protection: bool = False
+    protect: bool = False  # prod: the cluster and its secrets key survive a mistaken destroy
 
 
 def ami_type_for(instance_types: list[str]) -> str:
@@ -138,7 +139,8 @@ class EksCluster(pulumi.ComponentResource):
             description=f"EKS secrets envelope encryption for {args.cluster_name}",
             enable_key_rotation=True,
             deletion_window_in_days=30,
-            opts=child,
+            # Deleting this key makes every Kubernetes secret of the cluster unreadable.
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         # The control plane encrypts/decrypts secrets through the cluster role: it needs the
         # key (AmazonEKSClusterPolicy grants no KMS access), scoped to this key only.
@@ -187,7 +189,8 @@ class EksCluster(pulumi.ComponentResource):
             bootstrap_self_managed_addons=False,
             deletion_protection=args.deletion_protection,
             upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type="STANDARD"),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[cluster_policy, key_access, log_group]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[cluster_policy, key_access, log_group],
+                                        protect=args.protect),
         )
         cluster_name = self.cluster.name
 

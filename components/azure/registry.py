@@ -36,6 +36,7 @@ class ContainerRegistryArgs:
     zone_redundant: bool = True  # Premium only
     public_network_access: bool = False
     registry_name: str | None = None  # default: global_name("acr", stack, location)
+    protect: bool = False  # prod: the images a DR start depends on must survive a mistaken destroy
 
 
 def registry_name_for(stack: str, location: str) -> str:
@@ -72,7 +73,7 @@ class ContainerRegistry(pulumi.ComponentResource):
             policies=containerregistry.PoliciesArgs(
                 export_policy=containerregistry.ExportPolicyArgs(status="disabled"),
             ) if premium and not args.public_network_access else None,
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         self.acr_pull = authorization.RoleAssignment(
             child_name(name, "kubelet-acrpull"),
