@@ -373,46 +373,42 @@ class CloudMocks(pulumi.runtime.Mocks):
         return f"{name}-{_h(name, n=6)}", state
 
 
+# Child resources: (input naming the leaf, or None for the fixed leaf "default"; ARM path
+# template over the resource's inputs and {leaf}).
+_ARM_CHILD_PATHS: dict[str, tuple[str | None, str]] = {
+    "azure-native:network:Subnet": ("subnetName", "Microsoft.Network/virtualNetworks/{virtualNetworkName}/subnets/{leaf}"),
+    "azure-native:servicebus:Queue": ("queueName", "Microsoft.ServiceBus/namespaces/{namespaceName}/queues/{leaf}"),
+    "azure-native:servicebus:Topic": ("topicName", "Microsoft.ServiceBus/namespaces/{namespaceName}/topics/{leaf}"),
+    "azure-native:servicebus:Subscription": (
+        "subscriptionName", "Microsoft.ServiceBus/namespaces/{namespaceName}/topics/{topicName}/subscriptions/{leaf}"),
+    "azure-native:keyvault:Secret": ("secretName", "Microsoft.KeyVault/vaults/{vaultName}/secrets/{leaf}"),
+    "azure-native:managedidentity:FederatedIdentityCredential": (
+        "federatedIdentityCredentialResourceName",
+        "Microsoft.ManagedIdentity/userAssignedIdentities/{resourceName}/federatedIdentityCredentials/{leaf}"),
+    "azure-native:privatedns:PrivateZone": ("privateZoneName", "Microsoft.Network/privateDnsZones/{leaf}"),
+    "azure-native:network:PrivateEndpoint": ("privateEndpointName", "Microsoft.Network/privateEndpoints/{leaf}"),
+    "azure-native:storage:BlobContainer": (
+        "containerName", "Microsoft.Storage/storageAccounts/{accountName}/blobServices/default/containers/{leaf}"),
+    "azure-native:storage:BlobServiceProperties": (
+        None, "Microsoft.Storage/storageAccounts/{accountName}/blobServices/{leaf}"),
+    "azure-native:storage:ManagementPolicy": (
+        None, "Microsoft.Storage/storageAccounts/{accountName}/managementPolicies/{leaf}"),
+}
+
+
+class _Inputs(dict):
+    """Inputs for a path template: a missing one formats as ``None``, as ``state.get`` did."""
+
+    def __missing__(self, key: str) -> Any:
+        return None
+
+
 def _azure_arm_path(typ: str, state: dict, name: str, phys: str) -> tuple[str, str] | None:
     """``(provider path, leaf name)`` of azure-native types whose ARM id the generic rule gets wrong."""
-    def get(key: str) -> str:
-        return str(state.get(key) or f"{name}{_h(name, n=6)}")
-
-    if typ == "azure-native:network:Subnet":
-        leaf = get("subnetName")
-        return f"Microsoft.Network/virtualNetworks/{state.get('virtualNetworkName')}/subnets/{leaf}", leaf
-    if typ == "azure-native:servicebus:Queue":
-        leaf = get("queueName")
-        return f"Microsoft.ServiceBus/namespaces/{state.get('namespaceName')}/queues/{leaf}", leaf
-    if typ == "azure-native:servicebus:Topic":
-        leaf = get("topicName")
-        return f"Microsoft.ServiceBus/namespaces/{state.get('namespaceName')}/topics/{leaf}", leaf
-    if typ == "azure-native:servicebus:Subscription":
-        leaf = get("subscriptionName")
-        return (f"Microsoft.ServiceBus/namespaces/{state.get('namespaceName')}/topics/{state.get('topicName')}"
-                f"/subscriptions/{leaf}", leaf)
-    if typ == "azure-native:keyvault:Secret":
-        leaf = get("secretName")
-        return f"Microsoft.KeyVault/vaults/{state.get('vaultName')}/secrets/{leaf}", leaf
-    if typ == "azure-native:managedidentity:FederatedIdentityCredential":
-        leaf = get("federatedIdentityCredentialResourceName")
-        return (f"Microsoft.ManagedIdentity/userAssignedIdentities/{state.get('resourceName')}"
-                f"/federatedIdentityCredentials/{leaf}", leaf)
-    if typ == "azure-native:privatedns:PrivateZone":
-        leaf = get("privateZoneName")
-        return f"Microsoft.Network/privateDnsZones/{leaf}", leaf
-    if typ == "azure-native:network:PrivateEndpoint":
-        leaf = get("privateEndpointName")
-        return f"Microsoft.Network/privateEndpoints/{leaf}", leaf
-    if typ in ("azure-native:storage:BlobContainer", "azure-native:storage:BlobServiceProperties",
-               "azure-native:storage:ManagementPolicy"):
-        account = f"Microsoft.Storage/storageAccounts/{state.get('accountName')}"
-        if typ.endswith("BlobContainer"):
-            leaf = get("containerName")
-            return f"{account}/blobServices/default/containers/{leaf}", leaf
-        if typ.endswith("BlobServiceProperties"):
-            return f"{account}/blobServices/default", "default"
-        return f"{account}/managementPolicies/default", "default"
+    if typ in _ARM_CHILD_PATHS:
+        leaf_key, template = _ARM_CHILD_PATHS[typ]
+        leaf = str(state.get(leaf_key) or f"{name}{_h(name, n=6)}") if leaf_key else "default"
+        return template.format_map(_Inputs(state, leaf=leaf)), leaf
     plain = {
         "azure-native:storage:StorageAccount": "Microsoft.Storage/storageAccounts",
         "azure-native:managedidentity:UserAssignedIdentity": "Microsoft.ManagedIdentity/userAssignedIdentities",
