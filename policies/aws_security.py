@@ -29,6 +29,7 @@ from policies.common import (
     parse_json_document,
     statements,
     truthy,
+    string_list,
 )
 
 DEFAULT_RESTRICTED_PORTS = [22, 3389, 3306, 5432, 6379]
@@ -305,9 +306,8 @@ S3_ENCRYPTION = ResourceRule(
     enforcement=MANDATORY,
     remediation="Give the bucket's BucketServerSideEncryptionConfiguration a rule with sseAlgorithm aws:kms "
                 "(and bucketKeyEnabled) or AES256.",
-    config={"allowedAlgorithms": {"type": "array", "items": {"type": "string"},
-                                  "default": ["aws:kms", "aws:kms:dsse", "AES256"],
-                                  "description": "Accepted default-encryption algorithms."}},
+    config={"allowedAlgorithms": string_list(["aws:kms", "aws:kms:dsse", "AES256"],
+                                             "Accepted default-encryption algorithms.")},
     tags=["aws", "s3"],
 )
 
@@ -356,8 +356,7 @@ EKS_LOGGING = ResourceRule(
     severity=Severity.MEDIUM,
     enforcement=MANDATORY,
     remediation="Set enabledClusterLogTypes to api, audit, authenticator, controllerManager and scheduler.",
-    config={"requiredLogTypes": {"type": "array", "items": {"type": "string"}, "default": EKS_LOG_TYPES,
-                                 "description": "Control-plane log types that must be enabled."}},
+    config={"requiredLogTypes": string_list(EKS_LOG_TYPES, "Control-plane log types that must be enabled.")},
     tags=["aws", "eks", "logging"],
 )
 
@@ -370,8 +369,7 @@ ECR_IMMUTABLE = ResourceRule(
     severity=Severity.HIGH,
     enforcement=MANDATORY,
     remediation="Set imageTagMutability to IMMUTABLE.",
-    config={"allowedMutability": {"type": "array", "items": {"type": "string"}, "default": ["IMMUTABLE"],
-                                  "description": "Accepted imageTagMutability values."}},
+    config={"allowedMutability": string_list(["IMMUTABLE"], "Accepted imageTagMutability values.")},
     tags=["aws", "ecr", "supply-chain"],
 )
 
@@ -436,8 +434,8 @@ ROUTE53_FAILOVER_HEALTH_CHECK = ResourceRule(
     severity=Severity.HIGH,
     enforcement=MANDATORY,
     remediation="Create an aws.route53.HealthCheck for the record's endpoint and pass its id as healthCheckId.",
-    config={"requireOn": {"type": "array", "items": {"type": "string"}, "default": ["PRIMARY", "SECONDARY"],
-                          "description": "Failover roles (PRIMARY/SECONDARY) that need a health check."}},
+    config={"requireOn": string_list(["PRIMARY", "SECONDARY"],
+                                     "Failover roles (PRIMARY/SECONDARY) that need a health check.")},
     tags=["aws", "dr", "availability"],
 )
 

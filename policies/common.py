@@ -269,13 +269,13 @@ EXEMPT_SCHEMA: dict[str, Any] = {
 }
 
 
+def string_list(default: list[str], description: str) -> dict[str, Any]:
+    """Config-schema entry for a list of strings with a default."""
+    return {"type": "array", "items": {"type": "string"}, "default": default, "description": description}
+
+
 def environments_schema(default: list[str], what: str) -> dict[str, Any]:
-    return {
-        "type": "array",
-        "items": {"type": "string"},
-        "default": default,
-        "description": f"Environments (the resources' Environment tag) in which {what}.",
-    }
+    return string_list(default, f"Environments (the resources' Environment tag) in which {what}.")
 
 
 def _effective_config(defaults: Mapping[str, Any], given: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from pulumi_policy import Severity
 
-from policies.common import MANDATORY, Res, ResourceRule, walk
+from policies.common import MANDATORY, Res, ResourceRule, walk, string_list
 from policies.versions import HELM_TYPES, chart_name_and_repo, chart_pins, find_images
 
 DEFAULT_LOKI_CHARTS = ["loki", "loki-distributed", "loki-simple-scalable"]
@@ -160,10 +160,8 @@ LOKI_3_CONFIG = ResourceRule(
     remediation="Remove the Loki 2 settings listed in the Loki 3.0 upgrade guide and add a schema period with "
                 "store: tsdb, schema: v13 (object_store: s3) in the monitoring config renderer.",
     config={
-        "lokiCharts": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_LOKI_CHARTS,
-                       "description": "Chart names that deploy Loki."},
-        "loki2OnlyKeys": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_LOKI2_ONLY_KEYS,
-                          "description": "Config keys Loki 3 no longer accepts."},
+        "lokiCharts": string_list(DEFAULT_LOKI_CHARTS, "Chart names that deploy Loki."),
+        "loki2OnlyKeys": string_list(DEFAULT_LOKI2_ONLY_KEYS, "Config keys Loki 3 no longer accepts."),
     },
     tags=["monitoring", "config-schema"],
 )
@@ -177,8 +175,7 @@ TEMPO_S3_POD_IDENTITY = ResourceRule(
     enforcement=MANDATORY,
     remediation="Bump the Tempo chart/image pin in components/versions.py to a release with Tempo >= 2.6.",
     config={
-        "tempoCharts": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_TEMPO_CHARTS,
-                        "description": "Chart names that deploy Tempo."},
+        "tempoCharts": string_list(DEFAULT_TEMPO_CHARTS, "Chart names that deploy Tempo."),
         "minVersion": {"type": "string", "default": DEFAULT_TEMPO_MIN_VERSION,
                        "description": "Lowest Tempo version allowed with the S3 backend."},
     },

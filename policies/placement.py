@@ -13,7 +13,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from policies.common import MANDATORY, UNKNOWN, Res, ResourceRule, as_list, get
+from policies.common import MANDATORY, UNKNOWN, Res, ResourceRule, as_list, get, string_list
 
 DEFAULT_AWS_REGIONS = [
     "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1",
@@ -105,10 +105,8 @@ ALLOWED_REGIONS = ResourceRule(
     remediation="Set aws:region / the Azure location in the stack config to an allowed region, or extend "
                 "allowedAwsRegions / allowedAzureLocations in the policy pack config after a data-residency review.",
     config={
-        "allowedAwsRegions": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_AWS_REGIONS,
-                              "description": "AWS regions resources may be created in."},
-        "allowedAzureLocations": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_AZURE_LOCATIONS,
-                                  "description": "Azure locations resources may be created in."},
+        "allowedAwsRegions": string_list(DEFAULT_AWS_REGIONS, "AWS regions resources may be created in."),
+        "allowedAzureLocations": string_list(DEFAULT_AZURE_LOCATIONS, "Azure locations resources may be created in."),
     },
     tags=["placement"],
 )
@@ -127,12 +125,10 @@ ALLOWED_INSTANCE_FAMILIES = ResourceRule(
     remediation="Pick an instance type from an allowed family in the stack config (twincloud:eks.nodeGroups, "
                 "the cache and AKS sections), or extend the allowed lists in the policy pack config.",
     config={
-        "allowedEc2Families": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_EC2_FAMILIES,
-                               "description": "EC2 instance families (the part before the dot)."},
-        "allowedCacheNodeFamilies": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_CACHE_FAMILIES,
-                                     "description": "ElastiCache node families (cache.<family>)."},
-        "allowedAzureVmSeries": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_AZURE_VM_SERIES,
-                                 "description": "Azure VM series letters (Standard_<series><size>...)."},
+        "allowedEc2Families": string_list(DEFAULT_EC2_FAMILIES, "EC2 instance families (the part before the dot)."),
+        "allowedCacheNodeFamilies": string_list(DEFAULT_CACHE_FAMILIES, "ElastiCache node families (cache.<family>)."),
+        "allowedAzureVmSeries": string_list(DEFAULT_AZURE_VM_SERIES,
+                                            "Azure VM series letters (Standard_<series><size>...)."),
     },
     tags=["placement", "cost"],
 )

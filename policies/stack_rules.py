@@ -34,6 +34,7 @@ from policies.common import (
     get,
     parse_json_document,
     statements,
+    string_list,
 )
 
 BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
@@ -330,8 +331,7 @@ EKS_NODE_ROLE_POLICIES = StackRule(
     enforcement=MANDATORY,
     remediation="Attach AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy and AmazonEC2ContainerRegistryReadOnly "
                 "to the node role (components/aws/eks.py does) and make node groups depend on the attachments.",
-    config={"requiredPolicies": {"type": "array", "items": {"type": "string"}, "default": NODE_ROLE_POLICIES,
-                                 "description": "Managed policy names every node role needs."}},
+    config={"requiredPolicies": string_list(NODE_ROLE_POLICIES, "Managed policy names every node role needs.")},
     tags=["aws", "eks", "iam"],
 )
 
@@ -386,8 +386,7 @@ PROD_STATEFUL_PROTECTED = StackRule(
     remediation="Pass opts=pulumi.ResourceOptions(protect=cfg.protect_stateful) to the resource.",
     config={
         "environments": environments_schema(["prod"], "stateful resources must be protected"),
-        "statefulTypes": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_STATEFUL_TYPES,
-                          "description": "Resource types that hold data."},
+        "statefulTypes": string_list(DEFAULT_STATEFUL_TYPES, "Resource types that hold data."),
     },
     tags=["data-protection"],
 )
@@ -403,8 +402,8 @@ NSG_MYSQL_FROM_AKS_ONLY = StackRule(
     remediation="Set the rule's sourceAddressPrefix to the AKS subnet's address prefix.",
     config={
         "port": {"type": "integer", "default": 3306, "description": "The database port to guard."},
-        "aksSubnetPrefixes": {"type": "array", "items": {"type": "string"}, "default": [],
-                              "description": "Allowed source prefixes; empty means the AKS node subnets found in the stack."},
+        "aksSubnetPrefixes": string_list(
+            [], "Allowed source prefixes; empty means the AKS node subnets found in the stack."),
     },
     tags=["azure", "network"],
 )

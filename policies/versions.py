@@ -24,7 +24,7 @@ from typing import Any
 from pulumi_policy import Severity
 
 from components import versions as pins
-from policies.common import MANDATORY, UNKNOWN, Res, ResourceRule, walk
+from policies.common import MANDATORY, UNKNOWN, Res, ResourceRule, walk, string_list
 
 HELM_TYPES = ("kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart")
 DEFAULT_FLOATING_TAGS = ["latest", "stable", "main", "master", "edge", "nightly", "dev"]
@@ -297,8 +297,7 @@ CONTAINER_IMAGE_PINNED = ResourceRule(
     enforcement=MANDATORY,
     remediation="Set image registry/repository/tag from components/versions.py IMAGES (ImagePin.ref); never "
                 "use latest or leave the tag to the chart.",
-    config={"floatingTags": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_FLOATING_TAGS,
-                             "description": "Tags that move and so never count as a pin."}},
+    config={"floatingTags": string_list(DEFAULT_FLOATING_TAGS, "Tags that move and so never count as a pin.")},
     tags=["versions", "supply-chain"],
 )
 

@@ -17,7 +17,7 @@ from typing import Any
 from pulumi_policy import Severity
 
 from components.monitoring.checks import hpa_conflicts
-from policies.common import MANDATORY, UNKNOWN, Res, ResourceRule, StackRule
+from policies.common import MANDATORY, UNKNOWN, Res, ResourceRule, StackRule, string_list
 from policies.versions import HELM_TYPES, chart_name_and_repo
 
 _UNITS = {"": 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
@@ -96,11 +96,10 @@ PROMETHEUS_MEMORY = ResourceRule(
     enforcement=MANDATORY,
     remediation="Raise twincloud:monitoring.prometheus.memoryLimit (and memoryRequest in prod) to 1Gi or more.",
     config={
-        "prometheusCharts": {"type": "array", "items": {"type": "string"}, "default": ["kube-prometheus-stack"],
-                             "description": "Chart names that deploy Prometheus through prometheusSpec."},
+        "prometheusCharts": string_list(["kube-prometheus-stack"],
+                                        "Chart names that deploy Prometheus through prometheusSpec."),
         "minMemory": {"type": "string", "default": "1Gi", "description": "Smallest memory limit allowed."},
-        "requestEnvironments": {"type": "array", "items": {"type": "string"}, "default": ["prod"],
-                                "description": "Environments where the memory request must meet the floor too."},
+        "requestEnvironments": string_list(["prod"], "Environments where the memory request must meet the floor too."),
     },
     tags=["monitoring", "reliability"],
 )
