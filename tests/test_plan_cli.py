@@ -22,13 +22,23 @@ def test_json_plan_has_the_documented_shape():
     assert isinstance(doc["violations"], list)
     assert doc["resources"]
     for r in doc["resources"]:
-        assert set(r) == {"urn", "type", "name", "parent", "protect", "inputs"}
+        assert set(r) == {"urn", "type", "name", "parent", "protect", "inputs", "provider", "dependencies",
+                          "propertyDependencies"}
         assert r["urn"].startswith("urn:pulumi:dev::twincloud::")
     cluster = next(r for r in doc["resources"] if r["type"] == "aws:eks/cluster:Cluster")
     # camelCase property names, as the engine and the policy pack see them
     assert "vpcConfig" in cluster["inputs"] and "enabledClusterLogTypes" in cluster["inputs"]
     assert cluster["parent"].endswith("twincloud:aws:EksCluster::twincloud-dev-eks")
     assert doc["outputs"]["kubeconfig"] == "[secret]"
+    by_urn = {r["urn"]: r for r in doc["resources"]}
+    node_group = next(r for r in doc["resources"] if r["type"] == "aws:eks/nodeGroup:NodeGroup")
+    # what the engine orders creation by: every input's source resources, and dependsOn
+    assert node_group["propertyDependencies"]["clusterName"] == [cluster["urn"]]
+    assert cluster["urn"] in node_group["dependencies"]
+    assert all(u in by_urn for deps in node_group["propertyDependencies"].values() for u in deps)
+    assert set().union(*node_group["propertyDependencies"].values()) <= set(node_group["dependencies"])
+    release = next(r for r in doc["resources"] if r["type"] == "kubernetes:helm.sh/v3:Release")
+    assert by_urn[release["provider"]]["type"] == "pulumi:providers:kubernetes"
     subnet_azs = {r["inputs"]["availabilityZone"] for r in doc["resources"] if r["type"] == "aws:ec2/subnet:Subnet"}
     assert subnet_azs == {"us-west-2a", "us-west-2b"}
 

@@ -67,6 +67,7 @@ class PlannedResource:
     inputs: dict[str, Any]
     provider: str | None = None
     dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     ignore_changes: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     request: Any = None  # the RegisterResourceRequest proto, for the policy analyzer
@@ -79,6 +80,9 @@ class PlannedResource:
             "parent": self.parent,
             "protect": self.protect,
             "inputs": jsonable(self.inputs),
+            "provider": self.provider.rsplit("::", 1)[0] if self.provider else None,
+            "dependencies": list(self.dependencies),
+            "propertyDependencies": {k: list(v) for k, v in self.property_dependencies.items()},
         }
 
 
@@ -336,7 +340,11 @@ def _to_planned(urn: str, request: Any) -> PlannedResource:
         retain_on_delete=bool(request.retainOnDelete) if request.HasField("retainOnDelete") else False,
         inputs=inputs,
         provider=provider,
-        dependencies=list(request.dependencies),
+        # What the engine orders creation by: ``dependsOn`` (components expanded to their
+        # custom children, as the SDK sends them) and every resource whose outputs an input uses.
+        dependencies=sorted(set(request.dependencies)),
+        property_dependencies={key: sorted(set(deps.urns))
+                               for key, deps in sorted(request.propertyDependencies.items()) if deps.urns},
         ignore_changes=list(request.ignoreChanges),
         aliases=[a.urn or a.spec.name for a in request.aliases] if request.aliases else [],
         request=request,
