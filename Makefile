@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STACK  ?= dev
 
-.PHONY: plan test bench install clean promtool
+.PHONY: plan test bench install clean promtool amtool
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,24 +18,28 @@ install: $(VENV)/.installed
 plan: $(VENV)/.installed
 	$(PY) -m tools.plan --stack $(STACK)
 
-## promtool (Debian package `prometheus`) for the alert-rule tests: installed once when missing,
-## with apt-get as root or through passwordless sudo (GitHub's runners); otherwise those tests
-## skip and say why.
-promtool:
-	@command -v promtool >/dev/null 2>&1 || { \
+## Debian tools for the consumer-check tests: promtool (package `prometheus`, alert rules) and
+## amtool (package `prometheus-alertmanager`, Alertmanager config). Each is installed once when
+## missing, with apt-get as root or through passwordless sudo (GitHub's runners); otherwise
+## its tests skip and say why.
+DEB_PACKAGE_promtool := prometheus
+DEB_PACKAGE_amtool   := prometheus-alertmanager
+
+promtool amtool:
+	@command -v $@ >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then as_root=; \
 	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then as_root=sudo; \
 	  else as_root=no; fi; \
 	  if [ "$$as_root" != no ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing promtool (Debian package prometheus)"; \
+	    echo "installing $@ (Debian package $(DEB_PACKAGE_$@))"; \
 	    $$as_root apt-get update -qq && \
-	    $$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; \
+	    $$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PACKAGE_$@) >/dev/null; \
 	  else \
-	    echo "warning: promtool missing and not installable here (needs apt-get and root or sudo); its tests will skip" >&2; \
+	    echo "warning: $@ missing and not installable here (needs apt-get and root or sudo); its tests will skip" >&2; \
 	  fi; }
 
 ## Whole test suite.
-test: $(VENV)/.installed promtool
+test: $(VENV)/.installed promtool amtool
 	$(PY) -m pytest -q -n 2 tests
 
 ## Wall time and peak memory of the offline plan for dev and prod.
