@@ -358,6 +358,7 @@ def run_under_mocks(
     config: Mapping[str, Any],
     registered: list[str] | None = None,
     stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+    project: str = PROJECT,
 ) -> tuple[list[PlannedResource], dict[str, Any]]:
     """Run ``program`` with ``config`` under the mock engine. Returns resources and exports.
 
@@ -387,7 +388,7 @@ def run_under_mocks(
             rt_settings.ROOT.set(None)
             pulumi.runtime.set_all_config(wire, secret_keys)
             monitor = _recording_monitor(mocks, registered)
-            pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+            pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
             rt_settings.SETTINGS.rpc_manager.clear()
             rt_settings.SETTINGS.outputs.clear()
             _sync_await(run_pulumi_func(program))
@@ -452,6 +453,52 @@ def plan_config(stack: str, config: Mapping[str, Any], *, policies: bool = True)
         raise PlanError(str(e)) from None
     plan = Plan(stack=stack, config=_mask_offline_secrets(effective.model_dump(mode="json", by_alias=True)),
                 resources=resources, outputs=outputs)
+    if policies:
+        plan.violations = evaluate_policies(plan)
+    return plan
+
+
+def read_project(project_dir: Path) -> tuple[str, Path]:
+    """The project name and program path a ``Pulumi.yaml`` declares (``main`` defaults to the
+    directory itself, whose ``__main__.py`` the Python language host runs)."""
+    manifest = project_dir / "Pulumi.yaml"
+    if not manifest.is_file():
+        raise PlanError(f"no Pulumi.yaml in {project_dir}: --project-dir must name a Pulumi project directory")
+    try:
+        doc = yaml.safe_load(manifest.read_text())
+    except yaml.YAMLError as e:
+        raise PlanError(f"{manifest}: not valid YAML ({e})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("name"), str):
+        raise PlanError(f"{manifest}: needs a 'name' (the project name)")
+    main = project_dir / str(doc.get("main") or ".")
+    if main.is_dir():
+        main = main / "__main__.py"
+    if not main.is_file():
+        raise PlanError(f"{manifest}: main {doc.get('main')!r} is not a Python program ({main} does not exist)")
+    return doc["name"], main
+
+
+def plan_project(project_dir: Path, stack: str, overrides: Iterable[str] = (), *, policies: bool = True) -> Plan:
+    """The offline plan of another Pulumi project built from the twincloud package (for
+    example ``examples/team-platform``): its own ``Pulumi.yaml`` and stack file, its program
+    run under the same mocks, and the same policy pack. The project's config is its own, so
+    twincloud's platform schema is not applied to it."""
+    project_dir = Path(project_dir).resolve()
+    if project_dir == ROOT:
+        return plan_stack(stack, overrides, policies=policies)
+    project, main = read_project(project_dir)
+    config = load_stack_config(stack, overrides, root=project_dir)
+
+    def program() -> None:
+        if str(project_dir) not in sys.path:
+            sys.path.insert(0, str(project_dir))
+        runpy.run_path(str(main), run_name="__main__")
+
+    try:
+        resources, outputs = run_under_mocks(program, stack=stack, config=config, project=project)
+    except Exception as e:  # the program's own error, reported like `pulumi preview` does
+        raise PlanError(f"{project} program failed: {type(e).__name__}: {e}") from None
+    plan = Plan(stack=stack, config=_mask_offline_secrets(config), resources=resources, outputs=outputs)
     if policies:
         plan.violations = evaluate_policies(plan)
     return plan

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tools.engine import Plan, PlannedResource, PlanError, jsonable, plan_stack
+from tools.engine import Plan, PlannedResource, PlanError, jsonable, plan_project, plan_stack
 
 # Inputs worth showing in the tree view per type (everything is in --json).
 KEY_INPUTS = (
@@ -116,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                         help="override a config value like `pulumi config set --path`, e.g. aws:region=us-west-2, "
                              "twincloud:vpc.azCount=3 or twincloud:eks.nodeGroups[0].minSize=2")
+    parser.add_argument("--project-dir", metavar="DIR", default=None,
+                        help="plan another Pulumi project built from the twincloud package (its Pulumi.yaml "
+                             "and Pulumi.<stack>.yaml), e.g. examples/team-platform")
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
     parser.add_argument("--policy-pack-config", metavar="FILE",
                         help="policy pack config JSON, as for `pulumi preview --policy-pack-config`")
@@ -128,7 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     fmt = args.format or ("json" if args.json else "tree")
     try:
         policy_config = _read_policy_config(args.policy_pack_config)
-        plan = plan_stack(args.stack, args.overrides, policies=policy_config is None)
+        if args.project_dir:
+            plan = plan_project(Path(args.project_dir), args.stack, args.overrides, policies=policy_config is None)
+        else:
+            plan = plan_stack(args.stack, args.overrides, policies=policy_config is None)
         if policy_config is not None:
             from tools.policy_eval import PolicyConfigError, evaluate
 
