@@ -60,8 +60,10 @@ EKS_ADDONS: dict[str, dict[str, str]] = {
     },
 }
 EKS_ADDONS_VERIFIED = {
-    "vpc-cni": "awsdocs/amazon-eks-user-guide latest/ug/networking/managing-vpc-cni.adoc @057948d9 "
-               "(v1.20.x supports 1.25 and later)",
+    "vpc-cni": "awsdocs/amazon-eks-user-guide@057948d93014 latest/ug/networking/managing-vpc-cni.adoc "
+               "(latest EKS add-on version v1.20.1-eksbuild.3 for Kubernetes 1.27-1.33; that table predates 1.35, "
+               "so unverified for 1.35: confirm with `aws eks describe-addon-versions --addon-name vpc-cni "
+               "--kubernetes-version 1.35`)",
     "coredns": "docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html (per-version table)",
     "kube-proxy": "docs.aws.amazon.com/eks/latest/userguide/managing-kube-proxy.html (per-version table)",
     "eks-pod-identity-agent": "aws/eks-hybrid#763 (v1.3.9-eksbuild.1, describe-addon-configuration); "

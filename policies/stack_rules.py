@@ -20,6 +20,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from components.facts.aws import service_principal
 from policies.aws_security import BUCKET_POLICY_TYPE, PAB_TYPE, SSE_TYPES
 from policies.azure_security import allowed_inbound, nsg_rules, rule_ports, rule_sources
 from policies.common import (
@@ -43,7 +44,7 @@ SUBNET = "aws:ec2/subnet:Subnet"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 ROLE = "aws:iam/role:Role"
 POD_IDENTITY_ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
-POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com"
+POD_IDENTITY_PRINCIPAL = service_principal("pods.eks.amazonaws.com")  # source: components/facts/aws.py
 POD_IDENTITY_ACTIONS = {"sts:AssumeRole", "sts:TagSession"}
 NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"]
 DEFAULT_STATEFUL_TYPES = [

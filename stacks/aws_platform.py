@@ -47,6 +47,7 @@ def build_aws(cfg: StackConfig, prefix: str) -> AwsPlatform:
     eks = EksCluster(f"{prefix}-eks", EksClusterArgs(
         cluster_name=cluster_name,
         version=cfg.eks.version,
+        calendar_date=cfg.eks.support_date,
         region=cfg.aws_region,
         private_subnet_ids=vpc.private_subnet_ids,
         node_groups=[

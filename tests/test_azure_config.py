@@ -98,7 +98,6 @@ def test_api_server_open_to_the_internet_is_an_error():
     (f"{A}.aks.version='1.20'", "aks.version", "not pinned for AKS"),
     (f"{A}.vnet.ingressPorts=[443, 22]", "vnet.ingressPorts", "must never be open to the internet"),
     (f"{A}.vnet.addressSpace=8.8.0.0/16", "vnet.addressSpace", "private range"),
-    (f"{A}.aks.networkPluginMode=vnet", "aks.networkPolicy", "cilium needs networkPluginMode 'overlay'"),
     (f"{A}.aks.nodePools.0.mode=User", "aks.nodePools", "mode: System"),
     (f"{A}.aks.nodePools.1.name=system", "aks.nodePools", "duplicate node pool names"),
     (f"{A}.aks.nodePools.0.name=System-Pool", "aks.nodePools[0].name", "1-12 lower-case"),
@@ -120,6 +119,14 @@ def test_bad_value_is_named_with_its_key(override, key, text):
     msg = one_problem("prod", override)
     assert msg.startswith(f"twincloud:azure.{key}:"), msg
     assert text in msg, msg
+
+
+def test_cilium_with_node_subnet_ips_is_accepted():
+    wire, _ = _wire_config(config_with("prod", f"{A}.aks.networkPluginMode=vnet", f"{A}.aks.networkPolicy=cilium"))
+    try:
+        load_config(wire, stack="prod")
+    except ConfigError as e:
+        assert not [p for p in e.problems if "cilium" in p.lower()], e.problems
 
 
 def test_private_registry_needs_premium():

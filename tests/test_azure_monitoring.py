@@ -65,7 +65,7 @@ def test_every_kubernetes_object_of_the_aks_stack_uses_the_aks_provider(prod_pla
 
 
 def test_aks_stack_is_labelled_with_the_aks_cluster_name(aks):
-    assert 'cluster = "twincloud-prod-aks"' in values(aks, "alloy")["alloy"]["configMap"]["content"]
+    assert '"cluster" = "twincloud-prod-aks"' in values(aks, "alloy")["alloy"]["configMap"]["content"]
 
 
 # -- Loki and Tempo configs ---------------------------------------------------------------------

@@ -39,7 +39,7 @@ def test_acr_pull_role_definition_is_the_built_in_guid_under_the_subscription(pr
     grant = acr_pull(prod_plan)
     assert grant.inputs["roleDefinitionId"] == (
         f"/subscriptions/{AZURE_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/"
-        "7f951dfd-4ed3-4f51-8e84-a3ae6f1ca7c6")
+        "7f951dda-4ed3-4680-a7ca-43fe172d538d")  # Microsoft built-in roles reference
     assert role_guid(grant) == roles.ACR_PULL
 
 

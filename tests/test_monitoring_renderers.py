@@ -154,6 +154,16 @@ def test_alloy_config_targets_this_stacks_services():
     assert f'url = "{EP.prometheus_remote_write_url}"' in text
 
 
+def test_alloy_remote_write_external_labels_is_an_attribute_not_a_block():
+    # prometheus.remote_write declares `external_labels` as `attr` of type map(string)
+    # (grafana/alloy@6012ec4ac6a5, tag v1.18.1, internal/component/prometheus/remotewrite/types.go:65);
+    # Alloy's decoder refuses it written as a block.
+    text = alloy_config(EP, "c1")
+    remote_write = text[text.index('prometheus.remote_write "default" {'):]
+    assert 'external_labels = {\n    "cluster" = "c1",\n  }' in remote_write
+    assert "external_labels {" not in text
+
+
 def test_alloy_config_follows_a_renamed_namespace():
     text = alloy_config(StackEndpoints(namespace="observability"), "c1")
     assert "loki-gateway.observability.svc.cluster.local" in text

@@ -14,6 +14,8 @@ from typing import Any
 
 import pulumi
 
+from components.facts.aws import ALB_HOSTED_ZONES, HOSTED_ZONES
+from components.facts.azure import ENTRA_APPLICATIONS
 from components.naming import region_code
 
 ACCOUNT_ID = "123456789012"
@@ -32,13 +34,8 @@ _REGION_AZ_LETTERS = {
 
 # Canonical hosted zone ids of Application Load Balancers per region (for alias records;
 # docs.aws.amazon.com/general/latest/gr/elb.html).
-ALB_ZONE_IDS = {
-    "us-east-1": "Z35SXDOTRQ7X7K", "us-east-2": "Z3AADJGX6KTTL2", "us-west-1": "Z368ELLRRE2KJ0",
-    "us-west-2": "Z1H1FL5HABSF5", "ca-central-1": "ZQSVJUPU6J1EY", "eu-central-1": "Z215JYRZR1TBD5",
-    "eu-west-1": "Z32O12XQLNTSW2", "eu-west-2": "ZHURV8PSTC4K8", "eu-west-3": "Z3Q77PNBQS71R4",
-    "eu-north-1": "Z23TAZ6LKFMNIO", "ap-northeast-1": "Z14GRHDCWA56QT", "ap-southeast-1": "Z1LMS91P8CMLE5",
-    "ap-southeast-2": "Z1GM3OXH4ZPM65", "sa-east-1": "Z2P70J7HTTTPLU",
-}
+# What the ELB API answers as an ALB's CanonicalHostedZoneId (sources in components/facts/aws.py).
+ALB_ZONE_IDS = {region: fact.value for region, fact in ALB_HOSTED_ZONES.items()}
 
 
 def availability_zones(region: str) -> list[str]:
@@ -245,7 +242,7 @@ class CloudMocks(pulumi.runtime.Mocks):
         elif module == "cloudfront" and kind == "Distribution":
             rid = "E" + _h(name, n=13).upper()
             state.update(arn=f"arn:{partition}:cloudfront::{ACCOUNT_ID}:distribution/{rid}",
-                         domainName=f"d{_h(name, n=13)}.cloudfront.net", hostedZoneId="Z2FDTNDATAQYW2",
+                         domainName=f"d{_h(name, n=13)}.cloudfront.net", hostedZoneId=HOSTED_ZONES["cloudfront"].value,
                          status="Deployed")
         elif module == "route53" and kind == "Zone":
             rid = "Z" + _h(name, n=20).upper()
@@ -425,9 +422,10 @@ def _azure_arm_path(typ: str, state: dict, name: str, phys: str) -> tuple[str, s
     return None
 
 
-# Entra application ids AKS writes into its exec-format user kubeconfig.
-AKS_AAD_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630"
-AZURE_CLI_CLIENT_ID = "80faf920-1908-4b52-b5ef-a8e7bedfc67a"
+# Entra application ids AKS writes into its exec-format user kubeconfig (first-party, the
+# same in every tenant; sources in components/facts/azure.py).
+AKS_AAD_SERVER_ID = ENTRA_APPLICATIONS["Azure Kubernetes Service AAD Server"].value
+AKS_AAD_CLIENT_ID = ENTRA_APPLICATIONS["Azure Kubernetes Service AAD Client"].value
 
 
 def aks_fqdn(cluster: str, location: str) -> str:
@@ -463,7 +461,7 @@ users:
       - --server-id
       - {AKS_AAD_SERVER_ID}
       - --client-id
-      - {AZURE_CLI_CLIENT_ID}
+      - {AKS_AAD_CLIENT_ID}
       - --tenant-id
       - {AZURE_TENANT}
       - --login

@@ -12,9 +12,11 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
+from components.facts.aws import service_principal
+
 Access = Literal["read-only", "read-write"]
 
-POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com"
+POD_IDENTITY_PRINCIPAL = service_principal("pods.eks.amazonaws.com")
 # EKS Pod Identity calls AssumeRole and tags the session with the pod's cluster, namespace
 # and service account; without sts:TagSession the association cannot hand out credentials.
 POD_IDENTITY_ACTIONS = ("sts:AssumeRole", "sts:TagSession")

@@ -33,17 +33,17 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.facts.aws import CLOUDFRONT_MANAGED_POLICIES
 from components.naming import child_name
 
 # CloudFront reads viewer certificates from ACM in this region only; Route 53 and
 # CloudFront are global services whose control planes live there as well.
 GLOBAL_SERVICES_REGION = "us-east-1"
 
-# AWS managed policies (ids are the same in every account; see the CloudFront developer
-# guide, "Use managed cache policies" / "origin request policies" / "response headers policies").
-CACHING_OPTIMIZED_POLICY_ID = "658327ea-f89d-4fab-a63d-7e88639e58f6"
-ALL_VIEWER_EXCEPT_HOST_HEADER_POLICY_ID = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
-SECURITY_HEADERS_POLICY_ID = "67f7725c-6f97-4210-82d7-5512b31e9d03"
+# AWS managed policies (ids are the same in every account; sources in components/facts/aws.py).
+CACHING_OPTIMIZED_POLICY_ID = CLOUDFRONT_MANAGED_POLICIES["CachingOptimized"].value
+ALL_VIEWER_EXCEPT_HOST_HEADER_POLICY_ID = CLOUDFRONT_MANAGED_POLICIES["AllViewerExceptHostHeader"].value
+SECURITY_HEADERS_POLICY_ID = CLOUDFRONT_MANAGED_POLICIES["SecurityHeadersPolicy"].value
 
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 ORIGIN_ID = "static-site"

@@ -15,6 +15,8 @@ Secure defaults, a sentence each:
 * all five control-plane log types go to a log group with a retention period;
 * authentication mode is ``API`` (access entries), and the creator gets no implicit admin;
 * add-on versions come from the one pins table, so a rebuild installs what was tested;
+* ``upgradePolicy.supportType`` follows the EKS release calendar (STANDARD while the version
+  is in standard support, EXTENDED after; EKS refuses STANDARD for a version past it);
 * node groups ignore ``desiredSize`` drift: the autoscaler owns it, not ``pulumi up``;
 * the VPC CNI's network policy agent is on, so NetworkPolicies are enforced, not decorative;
 * persistent volumes come from the EBS CSI driver (its role reached through Pod Identity,
@@ -27,20 +29,25 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from components.aws.iam import managed_policy_arn, service_trust_policy
+from components.facts import eks_calendar
+from components.facts.aws import EKS_ACCESS_POLICIES, managed_policy, service_principal
 from components.naming import child_name
 from components.versions import EKS_ADDONS
 
-NODE_ROLE_POLICIES = (
+NODE_ROLE_POLICIES = tuple(managed_policy(p) for p in (
     "AmazonEKSWorkerNodePolicy",
     "AmazonEKS_CNI_Policy",
     "AmazonEC2ContainerRegistryReadOnly",
-)
+))
+CLUSTER_ADMIN_ACCESS_POLICY = "AmazonEKSClusterAdminPolicy"
+assert CLUSTER_ADMIN_ACCESS_POLICY in EKS_ACCESS_POLICIES
 CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 # Add-ons that must run before nodes can become Ready; coredns needs nodes to schedule on.
 ADDONS_BEFORE_NODES = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent")
@@ -79,6 +86,8 @@ class EksClusterArgs:
     log_retention_days: int = 90
     deletion_protection: bool = False
     protect: bool = False  # prod: the cluster and its secrets key survive a mistaken destroy
+    # The day the EKS support calendar is read at (default today, UTC): picks upgradePolicy.supportType.
+    calendar_date: date | None = None
 
 
 def ami_type_for(instance_types: list[str]) -> str:
@@ -125,13 +134,13 @@ class EksCluster(pulumi.ComponentResource):
         # -- control plane ---------------------------------------------------------------
         cluster_role = aws.iam.Role(
             child_name(name, "cluster"),
-            assume_role_policy=service_trust_policy("eks.amazonaws.com", ("sts:AssumeRole", "sts:TagSession")),
+            assume_role_policy=service_trust_policy(service_principal("eks.amazonaws.com"), ("sts:AssumeRole", "sts:TagSession")),
             opts=child,
         )
         cluster_policy = aws.iam.RolePolicyAttachment(
             child_name(name, "cluster-policy"),
             role=cluster_role.name,
-            policy_arn=managed_policy_arn(partition, "AmazonEKSClusterPolicy"),
+            policy_arn=managed_policy_arn(partition, managed_policy("AmazonEKSClusterPolicy")),
             opts=child,
         )
         self.secrets_key = aws.kms.Key(
@@ -142,8 +151,10 @@ class EksCluster(pulumi.ComponentResource):
             # Deleting this key makes every Kubernetes secret of the cluster unreadable.
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
-        # The control plane encrypts/decrypts secrets through the cluster role: it needs the
-        # key (AmazonEKSClusterPolicy grants no KMS access), scoped to this key only.
+        # AmazonEKSClusterPolicy already carries the KMS read secrets encryption needs ("kms: Read a
+        # key from AWS KMS. This is required for the Kubernetes control plane to support secrets
+        # encryption": awsdocs/amazon-eks-user-guide@4d52b4d05e34 latest/ug/security/iam-reference/
+        # security-iam-awsmanpol.adoc:48). This inline grant adds use of this one key only.
         key_access = aws.iam.RolePolicy(
             child_name(name, "cluster-kms"),
             role=cluster_role.id,
@@ -188,14 +199,15 @@ class EksCluster(pulumi.ComponentResource):
             ),
             bootstrap_self_managed_addons=False,
             deletion_protection=args.deletion_protection,
-            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type="STANDARD"),
+            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type=eks_calendar.support_type(
+                args.version, args.calendar_date or eks_calendar.today_utc())),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[cluster_policy, key_access, log_group],
                                         protect=args.protect),
         )
         cluster_name = self.cluster.name
 
         # -- access entries (authentication mode API) ------------------------------------
-        admin_policy = f"arn:{partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+        admin_policy = f"arn:{partition}:eks::aws:cluster-access-policy/{CLUSTER_ADMIN_ACCESS_POLICY}"
         for i, principal in enumerate(args.admin_principal_arns):
             entry = aws.eks.AccessEntry(
                 child_name(name, "admin", i), cluster_name=cluster_name, principal_arn=principal,
@@ -235,7 +247,7 @@ class EksCluster(pulumi.ComponentResource):
         # -- nodes ---------------------------------------------------------------------
         self.node_role = aws.iam.Role(
             child_name(name, "node"),
-            assume_role_policy=service_trust_policy("ec2.amazonaws.com"),
+            assume_role_policy=service_trust_policy(service_principal("ec2.amazonaws.com")),
             opts=child,
         )
         node_policies = [
@@ -275,13 +287,14 @@ class EksCluster(pulumi.ComponentResource):
         addon("coredns", list(self.node_groups))
         ebs_role = aws.iam.Role(
             child_name(name, "ebs-csi"),
-            assume_role_policy=service_trust_policy("pods.eks.amazonaws.com", ("sts:AssumeRole", "sts:TagSession")),
+            assume_role_policy=service_trust_policy(service_principal("pods.eks.amazonaws.com"),
+                                                    ("sts:AssumeRole", "sts:TagSession")),
             opts=child,
         )
         ebs_policy = aws.iam.RolePolicyAttachment(
             child_name(name, "ebs-csi"),
             role=ebs_role.name,
-            policy_arn=managed_policy_arn(partition, "service-role/AmazonEBSCSIDriverPolicy"),
+            policy_arn=managed_policy_arn(partition, managed_policy("service-role/AmazonEBSCSIDriverPolicy")),
             opts=child,
         )
         ebs_csi = addon("aws-ebs-csi-driver", [*self.node_groups, ebs_policy], [

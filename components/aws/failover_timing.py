@@ -16,6 +16,8 @@ schema rejects health-check settings whose worst case exceeds the RTO target.
 
 from __future__ import annotations
 
+from components.facts.aws import HOSTED_ZONES
+
 # Route 53 answers alias records that point at ELB load balancers with this fixed TTL
 # (Route 53 FAQ, "Do I need to adjust the TTL for my records to use DNS failover?").
 ALIAS_TARGET_TTL_SECONDS = 60
@@ -32,8 +34,8 @@ HEALTH_CHECKER_REGIONS = (
 )
 MIN_HEALTH_CHECKER_REGIONS = 3
 
-# The hosted zone id of every CloudFront distribution, for alias records.
-CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2"
+# The hosted zone id of every CloudFront distribution, for alias records (components/facts/aws.py).
+CLOUDFRONT_HOSTED_ZONE_ID = HOSTED_ZONES["cloudfront"].value
 
 
 def detection_seconds(request_interval: int, failure_threshold: int) -> int:

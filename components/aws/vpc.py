@@ -22,6 +22,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws.subnet_plan import nat_for_az, nat_gateway_azs, plan_subnets
+from components.facts.aws import service_principal
 from components.naming import child_name
 
 NatStrategy = str  # "single" | "per_az"
@@ -186,7 +187,7 @@ class Vpc(pulumi.ComponentResource):
                 "Version": "2012-10-17",
                 "Statement": [{
                     "Effect": "Allow",
-                    "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+                    "Principal": {"Service": service_principal("vpc-flow-logs.amazonaws.com")},
                     "Action": "sts:AssumeRole",
                 }],
             }),

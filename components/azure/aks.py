@@ -106,8 +106,6 @@ def validate_args(args: AksClusterArgs) -> None:
         raise ValueError("0.0.0.0/0 would open the API server to the internet")
     if args.network_policy not in NETWORK_POLICIES:
         raise ValueError(f"network_policy must be one of {NETWORK_POLICIES}")
-    if args.network_policy == "cilium" and args.network_plugin_mode != "overlay":
-        raise ValueError("Cilium needs Azure CNI overlay (network_plugin_mode='overlay')")
     if args.kubelogin_mode not in KUBELOGIN_MODES:
         raise ValueError(f"kubelogin_mode must be one of {KUBELOGIN_MODES}")
     if not any(p.mode == "System" for p in args.node_pools):

@@ -67,8 +67,9 @@ def with_kubelogin_mode(kubeconfig: str, mode: str = "azurecli") -> str:
             raise ValueError(f"kubeconfig user {user.get('name')!r} has no --server-id")
         args = ["get-token", "--login", mode, "--server-id", server_id]
         if mode == "spn":
-            # The client id comes from AAD_SERVICE_PRINCIPAL_CLIENT_ID: the one in AKS's
-            # kubeconfig is the Azure CLI's public client, not the service principal.
+            # The client id comes from AAD_SERVICE_PRINCIPAL_CLIENT_ID: the one in AKS's kubeconfig
+            # is the AKS Microsoft Entra client application (80faf920-..., components/facts/azure.py
+            # ENTRA_APPLICATIONS), a public client for interactive logins, not the service principal.
             for flag in ("--tenant-id", "--environment"):
                 if _arg(old, flag):
                     args += [flag, _arg(old, flag)]

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import pulumi
 
-ACR_PULL = "7f951dfd-4ed3-4f51-8e84-a3ae6f1ca7c6"
-SERVICE_BUS_DATA_SENDER = "69a216fc-b8fb-44d8-bc22-1f3c2552a39a"
-SERVICE_BUS_DATA_RECEIVER = "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"
-KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
-NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
-AKS_RBAC_CLUSTER_ADMIN = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b"
-STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
+from components.facts.azure import BUILT_IN_ROLES
+
+# The GUIDs live, with their sources, in components/facts/azure.py (BUILT_IN_ROLES).
+ACR_PULL = BUILT_IN_ROLES["AcrPull"].value
+SERVICE_BUS_DATA_SENDER = BUILT_IN_ROLES["Azure Service Bus Data Sender"].value
+SERVICE_BUS_DATA_RECEIVER = BUILT_IN_ROLES["Azure Service Bus Data Receiver"].value
+KEY_VAULT_SECRETS_USER = BUILT_IN_ROLES["Key Vault Secrets User"].value
+NETWORK_CONTRIBUTOR = BUILT_IN_ROLES["Network Contributor"].value
+AKS_RBAC_CLUSTER_ADMIN = BUILT_IN_ROLES["Azure Kubernetes Service RBAC Cluster Admin"].value
+STORAGE_BLOB_DATA_CONTRIBUTOR = BUILT_IN_ROLES["Storage Blob Data Contributor"].value
 
 SERVICE_PRINCIPAL = "ServicePrincipal"  # managed identities are service principals in Entra
 GROUP = "Group"

@@ -33,13 +33,12 @@ from urllib.parse import urlparse
 import pulumi
 from pulumi_azure_native import authorization, resources, storage
 
+from components.azure.roles import STORAGE_BLOB_DATA_CONTRIBUTOR, role_definition_id
 from components.naming import child_name
 
 # Marks a storage account whose only public surface is a static website (read by CloudFront).
 PUBLIC_WEBSITE_TAG = "twincloud.io/public-website"
 
-# Built-in role "Storage Blob Data Contributor" (read, write and delete blob data).
-STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
 WEB_CONTAINER = "$web"
 
 
@@ -126,8 +125,7 @@ class StaticSite(pulumi.ComponentResource):
                 child_name(name, "deployer-blob-writer"),
                 principal_id=client.object_id,
                 role_definition_id=client.subscription_id.apply(
-                    lambda sub: f"/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/"
-                                f"{STORAGE_BLOB_DATA_CONTRIBUTOR}"),
+                    lambda sub: role_definition_id(sub, STORAGE_BLOB_DATA_CONTRIBUTOR)),
                 scope=self.account.id,
                 principal_type=args.deployer_principal_type,
                 description="pulumi deployer uploads the DR site with Entra ID (shared keys are disabled)",

@@ -155,7 +155,9 @@ def alloy_blocks(endpoints: StackEndpoints, cluster: str) -> list[Block]:
         ]),
         Block("prometheus.remote_write", "default", [
             Block("endpoint", body=[("url", endpoints.prometheus_remote_write_url)]),
-            Block("external_labels", body=[("cluster", cluster)]),
+            # An attribute of type map(string), not a block: grafana/alloy@6012ec4ac6a5 (tag v1.18.1)
+            # internal/component/prometheus/remotewrite/types.go:65 `alloy:"external_labels,attr,optional"`.
+            ("external_labels", {"cluster": cluster}),
         ]),
     ]
 

@@ -3,8 +3,11 @@
 * S3 with ``endpoint`` and ``region`` set and no access keys, so Tempo's minio-go credential
   chain falls through to EKS Pod Identity (Tempo < 2.6 cannot use Pod Identity at all), or
   Azure Blob with ``use_federated_token`` (AKS workload identity);
-* OTLP gRPC and HTTP receivers bound to ``0.0.0.0`` (the 2.6 default of ``localhost`` would
-  accept nothing from other pods);
+* OTLP gRPC and HTTP receivers bound to ``0.0.0.0`` explicitly: Tempo 2.7 changed the
+  receivers' default to ``localhost``, which accepts nothing from other pods
+  (grafana/tempo@b0da6b4815d3, tag v2.7.0, CHANGELOG.md: "the Open-Telemetry Collector receiver
+  will connect to ``localhost`` instead of all interfaces ``0.0.0.0``", #4466); the pinned 2.6.1
+  still defaults to all interfaces, so the explicit bind keeps a 2.7+ upgrade working;
 * the metrics generator writes span metrics and service graphs to Prometheus' remote-write
   receiver, which the dashboards and the latency/error alerts read;
 * usage reporting is off.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from components.aws.subnet_plan import MAX_AZS, plan_subnets
+from components.facts import eks_calendar
 from components.versions import EKS_ADDONS
 from stacks.config.base import Model, api_allow_list, is_prod, parse_cidr, private_range
 
@@ -117,6 +119,9 @@ class EksConfig(Model):
     service_cidr: str = "172.20.0.0/16"
     log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653] = 90
     node_groups: Annotated[list[NodeGroupConfig], Field(min_length=1)]
+    # The day the EKS support calendar is read at (upgradePolicy.supportType); default today (UTC).
+    # Set it to reproduce an old plan.
+    calendar_date: date | None = None
 
     @field_validator("version")
     @classmethod
@@ -143,6 +148,22 @@ class EksConfig(Model):
         if bad:
             raise ValueError(f"not IAM role names: {bad}")
         return v
+
+    @model_validator(mode="after")
+    def _calendar(self) -> EksConfig:
+        problem = eks_calendar.unbuildable(self.version, self.support_date)
+        if problem:
+            raise ValueError(f"version: {problem}")
+        return self
+
+    @property
+    def support_date(self) -> date:
+        return self.calendar_date or eks_calendar.today_utc()
+
+    @property
+    def support_type(self) -> str:
+        """``upgradePolicy.supportType`` for this version on ``support_date`` (EKS calendar)."""
+        return eks_calendar.support_type(self.version, self.support_date)
 
     @model_validator(mode="after")
     def _groups(self) -> EksConfig:

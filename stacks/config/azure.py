@@ -208,9 +208,6 @@ class AksConfig(Model):
         if self.private_cluster and self.api_server_authorized_ip_ranges:
             problems.append((("apiServerAuthorizedIpRanges",),
                              "a private cluster has no public API server; remove apiServerAuthorizedIpRanges", None))
-        if self.network_policy == "cilium" and self.network_plugin_mode != "overlay":
-            problems.append((("networkPolicy",), "cilium needs networkPluginMode 'overlay'; use calico or azure "
-                             "with 'vnet'", self.network_policy))
         if self.network_plugin_mode == "overlay" and _overlap(self.pod_cidr, self.service_cidr):
             problems.append((("podCidr",), f"overlaps serviceCidr {self.service_cidr}", self.pod_cidr))
         names = [p.name for p in self.node_pools]

@@ -30,6 +30,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws.iam import service_trust_policy
+from components.facts.aws import service_principal
 from components.naming import global_name
 
 NAMESPACE = "twincloud-bootstrap"
@@ -146,7 +147,7 @@ def build_state_backend(*, primary_region: str, dr_region: str, stack: str, prot
     replica, replica_versioning = _secure_bucket(
         "state-replica", global_name("pulumi-state", stack=stack, region=dr_region), replica_key.arn, in_dr, protect)
 
-    role = aws.iam.Role("state-replication", assume_role_policy=service_trust_policy("s3.amazonaws.com"),
+    role = aws.iam.Role("state-replication", assume_role_policy=service_trust_policy(service_principal("s3.amazonaws.com")),
                         description="S3 replication of the Pulumi state bucket to the DR region")
     policy = aws.iam.RolePolicy(
         "state-replication", role=role.id,

@@ -1,0 +1,97 @@
+"""AWS facts: managed policies, EKS access policies, service principals, hosted zone ids and
+CloudFront managed policy ids, each with the source it was checked against."""
+
+from __future__ import annotations
+
+from components.facts import Fact
+
+_EKS_GUIDE = "awsdocs/amazon-eks-user-guide@4d52b4d05e34"
+_CF_GUIDE = "awsdocs/amazon-cloudfront-developer-guide@1c964d49c912"
+_PULUMI_AWS = "pulumi_aws 7.51.1 (installed SDK)"
+
+# Managed policy name (under arn:<partition>:iam::aws:policy/) -> what attaches it.
+MANAGED_POLICIES: dict[str, Fact] = {
+    "AmazonEKSClusterPolicy": Fact(
+        "EKS cluster role",
+        f"{_EKS_GUIDE} latest/ug/security/iam-reference/security-iam-awsmanpol.adoc:37-51 "
+        "(includes `kms`: read a key, required for secrets encryption)"),
+    "AmazonEKSWorkerNodePolicy": Fact(
+        "EKS node role", f"{_EKS_GUIDE} latest/ug/security/iam-reference/security-iam-awsmanpol.adoc:255"),
+    "AmazonEKS_CNI_Policy": Fact(
+        "EKS node role (VPC CNI)", f"{_EKS_GUIDE} latest/ug/security/iam-reference/security-iam-awsmanpol.adoc:22"),
+    "AmazonEC2ContainerRegistryReadOnly": Fact(
+        "EKS node role (ECR pulls)",
+        f"{_EKS_GUIDE} latest/ug/networking/eks-networking-add-ons.adoc:1110 (node role policy); the guide's "
+        "create-node-role.adoc:20 now suggests the narrower AmazonEC2ContainerRegistryPullOnly"),
+    "service-role/AmazonEBSCSIDriverPolicy": Fact(
+        "EBS CSI driver role", f"{_EKS_GUIDE} latest/ug/storage/ebs-csi.adoc:94"),
+}
+
+# EKS access policy name (under arn:<partition>:eks::aws:cluster-access-policy/) -> scope.
+EKS_ACCESS_POLICIES: dict[str, Fact] = {
+    "AmazonEKSClusterAdminPolicy": Fact(
+        "cluster", f"{_EKS_GUIDE} latest/ug/manage-access/k8s-access/access-policy-reference.adoc:127"),
+}
+
+# Service principal -> the trust it appears in.
+SERVICE_PRINCIPALS: dict[str, Fact] = {
+    "eks.amazonaws.com": Fact(
+        "EKS cluster role", f"{_EKS_GUIDE} latest/ug/security/iam-reference/cluster-iam-role.adoc:87"),
+    "ec2.amazonaws.com": Fact(
+        "EKS node role", f"{_EKS_GUIDE} latest/ug/security/iam-reference/create-node-role.adoc:57"),
+    "pods.eks.amazonaws.com": Fact(
+        "EKS Pod Identity roles (sts:AssumeRole + sts:TagSession)",
+        f"{_EKS_GUIDE} latest/ug/manage-access/aws-access/service-accounts.adoc:100,169"),
+    "vpc-flow-logs.amazonaws.com": Fact(
+        "VPC flow log delivery role", f"{_PULUMI_AWS} pulumi_aws/ec2/flow_log.py:663 (documented example)"),
+    "s3.amazonaws.com": Fact(
+        "S3 replication role (state backend)",
+        f"{_PULUMI_AWS} pulumi_aws/s3/bucket_replication_config.py:228 (documented example)"),
+}
+
+# Route 53 hosted zone ids for alias records.
+HOSTED_ZONES: dict[str, Fact] = {
+    "cloudfront": Fact(
+        "Z2FDTNDATAQYW2",
+        f"{_PULUMI_AWS} pulumi_aws/cloudfront/distribution.py:482 (hosted_zone_id is an alias for "
+        "Z2FDTNDATAQYW2); Route 53 API reference AliasTarget"),
+}
+
+# Application Load Balancer canonical hosted zone per region (what the ELB API returns as
+# CanonicalHostedZoneId; the mocks answer with it).
+_ELB_ZONES = ("https://docs.aws.amazon.com/general/latest/gr/elb.html (ALB column); checked against a copy of "
+              "that table in public Go code (aws-resolver-rules-operator route53.go), not the AWS page itself")
+ALB_HOSTED_ZONES: dict[str, Fact] = {region: Fact(zone, _ELB_ZONES) for region, zone in {
+    "us-east-1": "Z35SXDOTRQ7X7K", "us-east-2": "Z3AADJGX6KTTL2", "us-west-1": "Z368ELLRRE2KJ0",
+    "us-west-2": "Z1H1FL5HABSF5", "ca-central-1": "ZQSVJUPU6J1EY", "eu-central-1": "Z215JYRZR1TBD5",
+    "eu-west-1": "Z32O12XQLNTSW2", "eu-west-2": "ZHURV8PSTC4K8", "eu-west-3": "Z3Q77PNBQS71R4",
+    "eu-north-1": "Z23TAZ6LKFMNIO", "ap-northeast-1": "Z14GRHDCWA56QT", "ap-southeast-1": "Z1LMS91P8CMLE5",
+    "ap-southeast-2": "Z1GM3OXH4ZPM65", "sa-east-1": "Z2P70J7HTTTPLU",
+}.items()}
+
+# CloudFront managed policies (the same id in every account).
+CLOUDFRONT_MANAGED_POLICIES: dict[str, Fact] = {
+    "CachingOptimized": Fact(
+        "658327ea-f89d-4fab-a63d-7e88639e58f6", f"{_CF_GUIDE} doc_source/using-managed-cache-policies.md:71"),
+    "AllViewerExceptHostHeader": Fact(
+        "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+        f"{_CF_GUIDE} doc_source/using-managed-origin-request-policies.md:81"),
+    "SecurityHeadersPolicy": Fact(
+        "67f7725c-6f97-4210-82d7-5512b31e9d03",
+        f"{_CF_GUIDE} doc_source/using-managed-response-headers-policies.md:74"),
+}
+
+TABLES = ("MANAGED_POLICIES", "EKS_ACCESS_POLICIES", "SERVICE_PRINCIPALS", "HOSTED_ZONES", "ALB_HOSTED_ZONES",
+          "CLOUDFRONT_MANAGED_POLICIES")
+
+
+def managed_policy(name: str) -> str:
+    """``name`` if it is in MANAGED_POLICIES (else KeyError: add it there with its source)."""
+    MANAGED_POLICIES[name]
+    return name
+
+
+def service_principal(name: str) -> str:
+    """``name`` if it is in SERVICE_PRINCIPALS (else KeyError: add it there with its source)."""
+    SERVICE_PRINCIPALS[name]
+    return name
