@@ -40,6 +40,8 @@ def build_aws(cfg: StackConfig, prefix: str) -> AwsPlatform:
         nat_strategy=cfg.vpc.nat_strategy,
         cluster_name=cluster_name,
         flow_logs=cfg.vpc.flow_logs,
+        flow_log_retention_days=cfg.vpc.flow_log_retention_days,
+        protect=cfg.protect_stateful,
     ))
     identity = aws.get_caller_identity()
     partition = aws.get_partition().partition

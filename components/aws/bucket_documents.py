@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from components.facts.aws import service_principal
+from components.aws.key_policies import account_admin_statement
 
 Access = Literal["read-only", "read-write"]
 
@@ -109,13 +110,7 @@ def workload_key_policy(
     return json.dumps({
         "Version": "2012-10-17",
         "Statement": [
-            {
-                "Sid": "AccountAdministers",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
-                "Action": "kms:*",
-                "Resource": "*",
-            },
+            account_admin_statement(partition, account_id),
             {
                 "Sid": "WorkloadUsesThroughS3",
                 "Effect": "Allow",

@@ -3,7 +3,8 @@
 Secure defaults, a sentence each:
 * tags are immutable, so a deployed tag always means the same image;
 * every push is scanned for vulnerabilities;
-* images are encrypted with a customer-managed, rotating KMS key;
+* images are encrypted with a customer-managed, rotating KMS key whose policy lets the
+  account use it only through ECR in this region (``key_policies.service_key_policy``);
 * a lifecycle policy keeps the last N images so old, unpatched images do not pile up;
 * repositories are not force-deleted while they hold images unless asked for (dev only);
 * with ``replication_regions``, the registry copies every image pushed under the namespace
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.aws.key_policies import service_key_policy
 from components.naming import child_name
 
 
@@ -54,11 +56,16 @@ class EcrRepositories(pulumi.ComponentResource):
         super().__init__("twincloud:aws:EcrRepositories", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         stateful = pulumi.ResourceOptions(parent=self, protect=args.protect)
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        account_id = aws.get_caller_identity_output(opts=invoke).account_id
         self.key = aws.kms.Key(
             child_name(name, "images"),
             description=f"ECR image encryption for {args.namespace}",
             enable_key_rotation=True,
             deletion_window_in_days=30,
+            policy=pulumi.Output.all(aws.get_partition_output(opts=invoke).partition, account_id,
+                                     aws.get_region_output(opts=invoke).region).apply(
+                lambda a: service_key_policy(partition=a[0], account_id=a[1], region=a[2], service="ecr")),
             opts=stateful,
         )
         self.repositories: dict[str, aws.ecr.Repository] = {}
@@ -81,7 +88,6 @@ class EcrRepositories(pulumi.ComponentResource):
             self.repositories[service] = repo
         self.replication = None
         if args.replication_regions:
-            account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
             self.replication = aws.ecr.ReplicationConfiguration(
                 child_name(name, "replication"),
                 replication_configuration=aws.ecr.ReplicationConfigurationReplicationConfigurationArgs(

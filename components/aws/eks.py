@@ -11,8 +11,10 @@ Secure defaults, a sentence each:
   AmazonEC2ContainerRegistryReadOnly, and node groups wait for them (nodes never joined
   without them);
 * the API endpoint is private; a public endpoint needs explicit CIDRs and never 0.0.0.0/0;
-* Kubernetes secrets are envelope-encrypted with a rotating KMS key;
-* all five control-plane log types go to a log group with a retention period;
+* Kubernetes secrets are envelope-encrypted with a rotating KMS key that only the cluster
+  role uses (the account administers it through IAM, as AWS's default key policy does);
+* all five control-plane log types go to a log group with a retention period, encrypted
+  with a key of its own that CloudWatch Logs may use for that log group only;
 * authentication mode is ``API`` (access entries), and the creator gets no implicit admin;
 * add-on versions come from the one pins table, so a rebuild installs what was tested;
 * ``upgradePolicy.supportType`` follows the EKS release calendar (STANDARD while the version
@@ -38,6 +40,7 @@ import pulumi_kubernetes as k8s
 from components.aws.iam import managed_policy_arn, service_trust_policy
 from components.facts import eks_calendar
 from components.facts.aws import EKS_ACCESS_POLICIES, managed_policy, service_principal
+from components.aws.key_policies import log_group_key_policy, role_key_policy
 from components.naming import child_name
 from components.versions import EKS_ADDONS
 
@@ -83,7 +86,7 @@ class EksClusterArgs:
     endpoint_public_access: bool = False
     public_access_cidrs: list[str] = field(default_factory=list)
     service_cidr: str = "172.20.0.0/16"
-    log_retention_days: int = 90
+    log_retention_days: int = 365
     deletion_protection: bool = False
     protect: bool = False  # prod: the cluster and its secrets key survive a mistaken destroy
     # The day the EKS support calendar is read at (default today, UTC): picks upgradePolicy.supportType.
@@ -129,7 +132,8 @@ class EksCluster(pulumi.ComponentResource):
             raise ValueError(f"no pinned add-on versions for Kubernetes {args.version}; "
                              f"pinned: {', '.join(sorted(EKS_ADDONS))} (components/versions.py)")
         child = pulumi.ResourceOptions(parent=self)
-        partition = aws.get_partition().partition
+        partition = aws.get_partition(opts=pulumi.InvokeOptions(parent=self)).partition
+        account_id = aws.get_caller_identity(opts=pulumi.InvokeOptions(parent=self)).account_id
 
         # -- control plane ---------------------------------------------------------------
         cluster_role = aws.iam.Role(
@@ -148,6 +152,8 @@ class EksCluster(pulumi.ComponentResource):
             description=f"EKS secrets envelope encryption for {args.cluster_name}",
             enable_key_rotation=True,
             deletion_window_in_days=30,
+            policy=cluster_role.arn.apply(lambda role_arn: role_key_policy(
+                partition=partition, account_id=account_id, role_arn=role_arn)),
             # Deleting this key makes every Kubernetes secret of the cluster unreadable.
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
@@ -168,10 +174,22 @@ class EksCluster(pulumi.ComponentResource):
             })),
             opts=child,
         )
+        log_group_name = f"/aws/eks/{args.cluster_name}/cluster"  # the name EKS writes to
+        self.log_key = aws.kms.Key(
+            child_name(name, "control-plane-logs"),
+            description=f"CloudWatch Logs encryption for {log_group_name}",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=log_group_key_policy(partition=partition, account_id=account_id, region=args.region,
+                                        log_group_name=log_group_name),
+            # Deleting this key makes the control-plane (audit) logs unreadable.
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+        )
         log_group = aws.cloudwatch.LogGroup(
             child_name(name, "control-plane"),
-            name=f"/aws/eks/{args.cluster_name}/cluster",
+            name=log_group_name,
             retention_in_days=args.log_retention_days,
+            kms_key_id=self.log_key.arn,
             opts=child,
         )
         self.cluster = aws.eks.Cluster(

@@ -11,7 +11,8 @@ Secure defaults, a sentence each:
 * only the EKS cluster security group (attached to every managed node) may reach port
   6379, and no CIDR range is ever admitted;
 * traffic is TLS-only (transit encryption), and clients must present the AUTH token;
-* data and snapshots are encrypted at rest with a rotating customer-managed KMS key;
+* data and snapshots are encrypted at rest with a rotating customer-managed KMS key that the
+  account may use only through ElastiCache in this region (explicit key policy);
 * the AUTH token is random (40 characters from ElastiCache's allowed alphabet) and is a
   Pulumi secret everywhere it appears: state, outputs and the Kubernetes Secret;
 * defaults are highly available: two or more nodes in different AZs, automatic failover
@@ -32,6 +33,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
+from components.aws.key_policies import service_key_policy
 from components.naming import child_name, short_hash
 
 PORT = 6379
@@ -151,11 +153,16 @@ class RedisCache(pulumi.ComponentResource):
             source_security_group_id=args.client_security_group_id,
             opts=child,
         )
+        invoke = pulumi.InvokeOutputOptions(parent=self)
         self.key = aws.kms.Key(
             child_name(name, "key"),
             description=f"ElastiCache at-rest encryption for {group_id}",
             enable_key_rotation=True,
             deletion_window_in_days=30,
+            policy=pulumi.Output.all(aws.get_partition_output(opts=invoke).partition,
+                                     aws.get_caller_identity_output(opts=invoke).account_id,
+                                     aws.get_region_output(opts=invoke).region).apply(
+                lambda a: service_key_policy(partition=a[0], account_id=a[1], region=a[2], service="elasticache")),
             opts=stateful,
         )
         token = random.RandomPassword(

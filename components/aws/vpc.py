@@ -9,7 +9,9 @@ Secure defaults, a sentence each:
 * private subnets reach the internet only through NAT; ``per_az`` NAT keeps an AZ outage
   from cutting the others off (one NAT is a single point of failure, fine for dev only);
 * the default security group is emptied, so nothing is accidentally open by default;
-* flow logs record all traffic to CloudWatch Logs for incident forensics;
+* flow logs record all traffic to CloudWatch Logs for incident forensics, kept
+  ``flow_log_retention_days`` (a year by default) and encrypted with a key of their own
+  that CloudWatch Logs may use for that log group only;
 * public subnets do not assign public IPs to instances (load balancers and NAT only).
 """
 
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.aws.key_policies import log_group_key_policy
 from components.aws.subnet_plan import nat_for_az, nat_gateway_azs, plan_subnets
 from components.facts.aws import service_principal
 from components.naming import child_name
@@ -37,8 +40,9 @@ class VpcArgs:
     nat_strategy: NatStrategy = "per_az"
     cluster_name: str | None = None  # adds kubernetes.io/cluster/<name> discovery tags
     flow_logs: bool = True
-    flow_log_retention_days: int = 90
+    flow_log_retention_days: int = 365
     extra_subnet_tags: dict[str, str] = field(default_factory=dict)
+    protect: bool = False  # prod: the flow-log key (without it the logs are unreadable) survives a destroy
 
 
 class Vpc(pulumi.ComponentResource):
@@ -176,9 +180,25 @@ class Vpc(pulumi.ComponentResource):
         })
 
     def _flow_logs(self, name: str, args: VpcArgs, child: pulumi.ResourceOptions) -> None:
+        invoke = pulumi.InvokeOptions(parent=self)
+        log_group_name = f"/aws/vpc/{name}/flow-logs"
+        key = aws.kms.Key(
+            child_name(name, "flow-logs"),
+            description=f"CloudWatch Logs encryption for {log_group_name}",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=log_group_key_policy(
+                partition=aws.get_partition(opts=invoke).partition,
+                account_id=aws.get_caller_identity(opts=invoke).account_id,
+                region=aws.get_region(opts=invoke).region,
+                log_group_name=log_group_name),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+        )
         log_group = aws.cloudwatch.LogGroup(
             child_name(name, "flow-logs"),
+            name=log_group_name,
             retention_in_days=args.flow_log_retention_days,
+            kms_key_id=key.arn,
             opts=child,
         )
         role = aws.iam.Role(

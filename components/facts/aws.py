@@ -81,7 +81,33 @@ CLOUDFRONT_MANAGED_POLICIES: dict[str, Fact] = {
         f"{_CF_GUIDE} doc_source/using-managed-response-headers-policies.md:74"),
 }
 
-TABLES = ("MANAGED_POLICIES", "EKS_ACCESS_POLICIES", "SERVICE_PRINCIPALS", "HOSTED_ZONES", "ALB_HOSTED_ZONES",
+# What the platform's KMS key policies rest on (components/aws/key_policies.py).
+KMS_KEY_POLICIES: dict[str, Fact] = {
+    "account_admin": Fact(
+        'Sid "Enable IAM User Permissions", Principal arn:<partition>:iam::<account>:root, Action kms:*, Resource *',
+        "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html "
+        "(Allows access to the AWS account and enables IAM policies)"),
+    "logs_principal": Fact(
+        "logs.<region>.amazonaws.com; kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey*, "
+        "kms:Describe*; ArnEquals kms:EncryptionContext:aws:logs:arn = "
+        "arn:<partition>:logs:<region>:<account>:log-group:<name>",
+        "awsdocs/amazon-cloudwatch-logs-user-guide@f7d74a66ac256da354e7b6cd4c204d0381f54c34:"
+        "doc_source/encrypt-log-data-kms.md (Step 2; KMS Keys and Encryption Context)"),
+    "ecr_grants": Fact(
+        "ECR calls DescribeKey and CreateGrant when a KMS-encrypted repository is created, GenerateDataKey on "
+        "push and Decrypt on pull",
+        "https://docs.aws.amazon.com/AmazonECR/latest/userguide/encryption-at-rest.html"),
+    "eks_secrets": Fact(
+        "the principal calling CreateCluster needs kms:DescribeKey and kms:CreateGrant (left to IAM by the "
+        "account statement); the cluster role encrypts and decrypts secrets",
+        "awsdocs/amazon-eks-user-guide@05ad01b2f557cb6871ad4dbf5af8913377d1bb7d:latest/ug/security/enable-kms.adoc"),
+    "elasticache_cmk": Fact(
+        "ElastiCache at-rest encryption accepts a symmetric customer managed key",
+        "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/at-rest-encryption.html; the use statement's "
+        "action list and kms:ViaService for ElastiCache are unverified (they mirror the ECR statement)"),
+}
+
+TABLES = ("KMS_KEY_POLICIES", "MANAGED_POLICIES", "EKS_ACCESS_POLICIES", "SERVICE_PRINCIPALS", "HOSTED_ZONES", "ALB_HOSTED_ZONES",
           "CLOUDFRONT_MANAGED_POLICIES")
 
 

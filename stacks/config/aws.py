@@ -17,6 +17,9 @@ K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
 ECR_NAME = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 AWS_REGION_NAME = re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d$")
+# Retention periods (days) CloudWatch Logs accepts (a subset of PutRetentionPolicy's values); a year by default,
+# the floor checkov's CKV_AWS_338 and the cloudwatch-log-group-baseline rule hold us to.
+LogRetentionDays = Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653]
 
 
 class VpcConfig(Model):
@@ -26,6 +29,7 @@ class VpcConfig(Model):
     az_count: Annotated[int, Field(ge=2, le=MAX_AZS)] = 2
     nat_strategy: Literal["single", "per_az"] = "per_az"
     flow_logs: bool = True
+    flow_log_retention_days: LogRetentionDays = 365
 
     @field_validator("cidr")
     @classmethod
@@ -117,7 +121,7 @@ class EksConfig(Model):
     public_access_cidrs: list[str] = []
     admin_role_names: list[str] = []
     service_cidr: str = "172.20.0.0/16"
-    log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653] = 90
+    log_retention_days: LogRetentionDays = 365
     node_groups: Annotated[list[NodeGroupConfig], Field(min_length=1)]
     # The day the EKS support calendar is read at (upgradePolicy.supportType); default today (UTC).
     # Set it to reproduce an old plan.

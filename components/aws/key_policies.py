@@ -1,0 +1,105 @@
+"""KMS key policies for the platform's keys (pure builders, no resources here).
+
+Every key gets an explicit policy (checkov CKV2_AWS_64): the account administers it,
+exactly as AWS's default key policy does, so IAM policies in the account decide who
+manages the key; and one statement names who may *use* it, and only for what the
+service using the key needs:
+
+* ECR images and ElastiCache data: principals of this account, only through that service
+  in this region (``kms:ViaService``), which is how those services reach the key (through
+  grants the service creates when the repository or replication group is created);
+* EKS secrets: the cluster role, which EKS uses to envelope-encrypt secrets;
+* CloudWatch Logs: the regional logs service principal, only for the one log group
+  named in the encryption context CloudWatch Logs sends (``kms:EncryptionContext:aws:logs:arn``).
+
+The facts each statement relies on sit in ``components.facts.aws.KMS_KEY_POLICIES`` with
+where they were verified.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+# Actions a service needs on a key it reaches through grants (KMS_KEY_POLICIES['ecr_grants']).
+SERVICE_USE_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                       "kms:CreateGrant", "kms:DescribeKey")
+# The cluster role's use of the secrets key (KMS_KEY_POLICIES['eks_secrets']).
+EKS_CLUSTER_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey")
+# CloudWatch Logs' use of a log group's key (KMS_KEY_POLICIES['logs_principal']).
+LOGS_ACTIONS = ("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*")
+
+
+def account_root(partition: str, account_id: str) -> str:
+    return f"arn:{partition}:iam::{account_id}:root"
+
+
+def account_admin_statement(partition: str, account_id: str) -> dict[str, Any]:
+    """AWS's default key policy statement: the account (through IAM) administers the key."""
+    return {
+        "Sid": "EnableIamUserPermissions",
+        "Effect": "Allow",
+        "Principal": {"AWS": account_root(partition, account_id)},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+
+
+def _document(*statements: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def service_key_policy(*, partition: str, account_id: str, region: str, service: str) -> str:
+    """A key that principals of this account use only through ``service`` (``ecr``,
+    ``elasticache``) in ``region``."""
+    return _document(
+        account_admin_statement(partition, account_id),
+        {
+            "Sid": f"UseThrough{service.capitalize()}",
+            "Effect": "Allow",
+            "Principal": {"AWS": account_root(partition, account_id)},
+            "Action": list(SERVICE_USE_ACTIONS),
+            "Resource": "*",
+            "Condition": {"StringEquals": {
+                "kms:ViaService": f"{service}.{region}.amazonaws.com",
+                "kms:CallerAccount": account_id,
+            }},
+        },
+    )
+
+
+def role_key_policy(*, partition: str, account_id: str, role_arn: str,
+                    actions: tuple[str, ...] = EKS_CLUSTER_ACTIONS) -> str:
+    """A key one role uses (the EKS cluster role for secrets envelope encryption)."""
+    return _document(
+        account_admin_statement(partition, account_id),
+        {
+            "Sid": "RoleUsesKey",
+            "Effect": "Allow",
+            "Principal": {"AWS": role_arn},
+            "Action": list(actions),
+            "Resource": "*",
+        },
+    )
+
+
+def log_group_arn(*, partition: str, region: str, account_id: str, name: str) -> str:
+    return f"arn:{partition}:logs:{region}:{account_id}:log-group:{name}"
+
+
+def log_group_key_policy(*, partition: str, account_id: str, region: str, log_group_name: str) -> str:
+    """A key CloudWatch Logs uses for one log group only (the encryption context names it)."""
+    return _document(
+        account_admin_statement(partition, account_id),
+        {
+            "Sid": "CloudWatchLogsEncryptsThisLogGroup",
+            "Effect": "Allow",
+            "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+            "Action": list(LOGS_ACTIONS),
+            "Resource": "*",
+            "Condition": {"ArnEquals": {
+                "kms:EncryptionContext:aws:logs:arn": log_group_arn(
+                    partition=partition, region=region, account_id=account_id, name=log_group_name),
+            }},
+        },
+    )
