@@ -110,6 +110,50 @@ def _read_policy_config(path: str | None) -> dict[str, Any] | None:
     return data
 
 
+def _assumptions(items: list[str]):
+    from tools.cost import Assumptions
+
+    pairs = {}
+    for item in items:
+        if "=" not in item:
+            raise PlanError(f"--assume expects KEY=VALUE, got {item!r}")
+        key, value = item.split("=", 1)
+        pairs[key.strip()] = value.strip()
+    try:
+        return Assumptions().with_overrides(pairs)
+    except ValueError as e:
+        raise PlanError(str(e)) from None
+
+
+def _report(plan: Plan, args: argparse.Namespace, fmt: str) -> int:
+    """Cost, rebuild timeline and diff views of the plan (docs/cost.md)."""
+    from tools import cost, timeline
+
+    assumptions = _assumptions(args.assume)
+    head = plan.to_json()
+    failed = 1 if any(v["level"] == "mandatory" for v in plan.violations) else 0
+    if not args.diff:
+        if fmt == "cost":
+            print(cost.render(cost.estimate(head, assumptions)), end="")
+        elif fmt == "timeline":
+            print(timeline.render(timeline.compute(head)), end="")
+        else:
+            raise PlanError("--format markdown needs --diff BASE (the comment compares with a base revision)")
+        return failed
+    from tools import plandiff
+
+    base = plandiff.load_base(args.diff, args.stack)  # the base as committed; --set changes the head only
+    changes = plandiff.compare(base, head)
+    costs = (cost.estimate(base, assumptions).total, cost.estimate(head, assumptions).total)
+    rebuild = (timeline.compute(base).total_seconds, timeline.compute(head).total_seconds)
+    if fmt == "markdown":
+        print(plandiff.render_markdown(plan.stack, changes, head, costs, rebuild), end="")
+    else:
+        print(plandiff.render_text(changes), end="")
+        print(f"\nmonthly cost: ${costs[0]:,.2f} -> ${costs[1]:,.2f}; rebuild: {rebuild[0]} s -> {rebuild[1]} s")
+    return failed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.plan", description=__doc__.split("\n")[0])
     parser.add_argument("--stack", "-s", default="dev", help="stack name (reads Pulumi.<stack>.yaml)")
@@ -122,14 +166,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
     parser.add_argument("--policy-pack-config", metavar="FILE",
                         help="policy pack config JSON, as for `pulumi preview --policy-pack-config`")
-    parser.add_argument("--format", choices=("tree", "json", "mermaid"), default=None,
-                        help="output format (default tree; --json is the same as --format json)")
+    parser.add_argument("--format", choices=("tree", "json", "mermaid", "cost", "timeline", "markdown"), default=None,
+                        help="output format (default tree; --json is the same as --format json): cost = monthly "
+                             "estimate, timeline = rebuild critical path, markdown = the pull-request comment "
+                             "(with --diff)")
+    parser.add_argument("--assume", action="append", default=[], metavar="KEY=VALUE",
+                        help="a usage assumption of the cost estimate, e.g. nat_gb_per_gateway=500 (docs/cost.md)")
+    parser.add_argument("--diff", metavar="BASE", default=None,
+                        help="compare with the plan at git revision BASE (or a plan JSON file saved with --json): "
+                             "added, removed, changed and replaced resources, cost and rebuild time of both")
     parser.add_argument("--diagram", metavar="FILE", default=None,
                         help="write the Mermaid architecture diagram into FILE (between its "
                              "<!-- diagram:<stack>:start/end --> markers if present, else the whole file)")
     args = parser.parse_args(argv)
     fmt = args.format or ("json" if args.json else "tree")
     try:
+        if args.diff:
+            from tools.plandiff import check_base
+
+            check_base(args.diff)  # a bad revision fails before any planning
         policy_config = _read_policy_config(args.policy_pack_config)
         if args.project_dir:
             plan = plan_project(Path(args.project_dir), args.stack, args.overrides, policies=policy_config is None)
@@ -145,6 +200,12 @@ def main(argv: list[str] | None = None) -> int:
     except PlanError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if args.diff or fmt in ("cost", "timeline", "markdown"):
+        try:
+            return _report(plan, args, fmt)
+        except PlanError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
     if args.diagram:
         from tools.diagram import write_diagram
 
