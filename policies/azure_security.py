@@ -10,6 +10,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from components.facts.azure import AZURE_CACHE_FOR_REDIS_RETIREMENT
 from policies.common import (
     ADVISORY,
     MANDATORY,
@@ -157,6 +158,33 @@ def check_redis_tls(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
     tls = res.get("minimumTlsVersion")
     if tls is not UNKNOWN and not _tls_at_least(tls, (1, 2)):
         yield f"minimumTlsVersion is {tls!r}; set 1.2"
+
+
+def check_cache_for_redis_retiring(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
+    dates = {k: f.value for k, f in AZURE_CACHE_FOR_REDIS_RETIREMENT.items()}
+    yield (f"Azure Cache for Redis is retiring (announced {dates['announced']}; Basic/Standard/Premium end "
+           f"{dates['basic_standard_premium_retire']}, Enterprise tiers {dates['enterprise_tiers_retire']}; a tenant "
+           f"with no cache before {dates['no_new_tenants_from']} cannot create one): plan the move to Azure Managed "
+           "Redis")
+
+
+MANAGED_REDIS_CLUSTER = "azure-native:redisenterprise:RedisEnterprise"
+MANAGED_REDIS_DATABASE = "azure-native:redisenterprise:Database"
+
+
+def check_managed_redis(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
+    if res.type == MANAGED_REDIS_CLUSTER:
+        tls = res.get("minimumTlsVersion")
+        if tls is not UNKNOWN and not _tls_at_least(tls, (1, 2)):
+            yield f"minimumTlsVersion is {tls!r}; set 1.2"
+        return
+    protocol = res.get("clientProtocol")
+    if protocol is not UNKNOWN and protocol not in (None, "Encrypted"):  # the API's default is Encrypted
+        yield f"clientProtocol is {protocol!r}: clients would connect in plaintext; set Encrypted"
+    keys = res.get("accessKeysAuthentication")
+    if keys is not UNKNOWN and keys != "Disabled":
+        yield (f"accessKeysAuthentication is {keys!r}: a shared key bypasses Entra ID; set Disabled and give "
+               "workloads an access policy assignment")
 
 
 def check_servicebus_tls(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
@@ -369,6 +397,33 @@ AZURE_REDIS_TLS = ResourceRule(
     tags=["azure", "redis"],
 )
 
+AZURE_CACHE_FOR_REDIS_RETIRING = ResourceRule(
+    name="azure-cache-for-redis-retiring",
+    description="Azure Cache for Redis is retiring; new session stores use Azure Managed Redis",
+    check=check_cache_for_redis_retiring,
+    resource_types=("azure-native:redis:Redis",),
+    checkov=(),
+    severity=Severity.MEDIUM,
+    enforcement=ADVISORY,
+    remediation="Remove twincloud:azure.redis.legacyCacheForRedis (Azure Managed Redis is the default) once "
+                "clients use port 10000 and their Entra workload identity; keep it only while migrating an existing "
+                "tenant's cache.",
+    tags=["azure", "redis", "lifecycle"],
+)
+
+MANAGED_REDIS_TLS_ENTRA = ResourceRule(
+    name="azure-managed-redis-tls-entra",
+    description="Azure Managed Redis takes TLS 1.2+ connections only and no access keys (Entra ID only)",
+    check=check_managed_redis,
+    resource_types=(MANAGED_REDIS_CLUSTER, MANAGED_REDIS_DATABASE),
+    checkov=(),
+    severity=Severity.HIGH,
+    enforcement=MANDATORY,
+    remediation="Set minimumTlsVersion '1.2' on the cluster, and clientProtocol 'Encrypted' and "
+                "accessKeysAuthentication 'Disabled' on the database (components/azure/managed_redis.py does).",
+    tags=["azure", "redis", "identity"],
+)
+
 SERVICEBUS_TLS = ResourceRule(
     name="servicebus-min-tls",
     description="Service Bus namespaces require TLS 1.2+",
@@ -441,6 +496,7 @@ NSG_INGRESS = ResourceRule(
 
 POLICIES = [
     AKS_RBAC, AKS_LOCAL_ACCOUNTS, AKS_NETWORK_POLICY, AKS_WORKLOAD_IDENTITY, AKS_SECRETS_PROVIDER, AKS_HARDENING,
-    ACR_ADMIN_DISABLED, KEY_VAULT_PROTECTION, AZURE_REDIS_TLS, SERVICEBUS_TLS, SERVICEBUS_LOCAL_AUTH,
+    ACR_ADMIN_DISABLED, KEY_VAULT_PROTECTION, AZURE_REDIS_TLS, AZURE_CACHE_FOR_REDIS_RETIRING,
+    MANAGED_REDIS_TLS_ENTRA, SERVICEBUS_TLS, SERVICEBUS_LOCAL_AUTH,
     STORAGE_BASELINE, STORAGE_HARDENING, NSG_INGRESS,
 ]

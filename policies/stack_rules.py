@@ -50,7 +50,8 @@ NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "Amaz
 DEFAULT_STATEFUL_TYPES = [
     "aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:dynamodb/table:Table", "aws:efs/fileSystem:FileSystem",
-    "azure-native:keyvault:Vault", "azure-native:redis:Redis", "azure-native:storage:StorageAccount",
+    "azure-native:keyvault:Vault", "azure-native:redis:Redis", "azure-native:redisenterprise:RedisEnterprise",
+    "azure-native:redisenterprise:Database", "azure-native:storage:StorageAccount",
     # Data inside an account, messages in flight, and managed databases.
     "azure-native:storage:BlobContainer", "azure-native:storage:FileShare", "azure-native:servicebus:Namespace",
     "azure-native:dbformysql:Server", "azure-native:dbforpostgresql:Server", "azure-native:sql:Database",

@@ -12,6 +12,7 @@ import pulumi
 
 from components.azure.aks import AksCluster, AksClusterArgs, NodePoolSpec
 from components.azure.key_vault import GeneratedSecretSpec, KeyVault, KeyVaultArgs
+from components.azure.managed_redis import PRIVATE_LINK_GROUP, ManagedRedis, ManagedRedisArgs
 from components.azure.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
 from components.azure.redis import AzureRedisCache, AzureRedisCacheArgs
 from components.azure.registry import ContainerRegistry, ContainerRegistryArgs
@@ -28,7 +29,7 @@ class AzurePlatform:
     vnet: VNet
     aks: AksCluster
     acr: ContainerRegistry
-    redis: AzureRedisCache
+    redis: ManagedRedis | AzureRedisCache
     service_bus: ServiceBus
     key_vault: KeyVault
     workload_identities: dict[str, WorkloadIdentity]
@@ -99,15 +100,7 @@ def build_azure(cfg: StackConfig, prefix: str) -> AzurePlatform:
         public_network_access=az.acr.public_network_access,
         protect=cfg.protect_stateful,
     ))
-    redis = AzureRedisCache(f"{prefix}-redis", AzureRedisCacheArgs(
-        resource_group_name=rg,
-        location=location,
-        sku=az.redis.sku,
-        capacity=az.redis.capacity,
-        zones=zones,
-        public_network_access=az.redis.public_network_access,
-        protect=cfg.protect_stateful,
-    ))
+    redis, redis_id, redis_group = _session_store(cfg, prefix, rg, location, zones, principals)
     sb = az.service_bus
     service_bus = ServiceBus(f"{prefix}-sb", ServiceBusArgs(
         resource_group_name=rg,
@@ -138,7 +131,7 @@ def build_azure(cfg: StackConfig, prefix: str) -> AzurePlatform:
     # Services closed to the public network are reached through the endpoint subnet.
     private = {
         "acr": (not az.acr.public_network_access, acr.registry_id, "registry"),
-        "redis": (not az.redis.public_network_access, redis.cache_id, "redisCache"),
+        "redis": (not az.redis.public_network_access, redis_id, redis_group),
         "sb": (not sb.public_network_access, service_bus.namespace_id, "namespace"),
     }
     endpoints = {
@@ -175,10 +168,32 @@ def build_azure(cfg: StackConfig, prefix: str) -> AzurePlatform:
     pulumi.export("keyVaultUri", key_vault.vault_uri)
     pulumi.export("serviceBusEndpoint", service_bus.endpoint)
     pulumi.export("azureRedisHost", redis.host_name)
-    pulumi.export("azureRedisSslPort", redis.ssl_port)
-    pulumi.export("azureRedisPrimaryKey", redis.primary_key)
+    if isinstance(redis, ManagedRedis):
+        pulumi.export("azureRedisPort", redis.port)  # TLS; clients authenticate with their Entra identity
+    else:
+        pulumi.export("azureRedisSslPort", redis.ssl_port)
+        pulumi.export("azureRedisPrimaryKey", redis.primary_key)
     pulumi.export("workloadIdentityClientIds", pulumi.Output.all(
         **{name: wi.client_id for name, wi in identities.items()}
     ))
     return AzurePlatform(vnet=vnet, aks=aks, acr=acr, redis=redis, service_bus=service_bus,
                          key_vault=key_vault, workload_identities=identities, private_endpoints=endpoints)
+
+
+def _session_store(cfg: StackConfig, prefix: str, rg: pulumi.Input[str], location: str, zones: list[str],
+                   principals: dict[str, pulumi.Output[str]]) -> tuple[ManagedRedis | AzureRedisCache,
+                                                                       pulumi.Output[str], str]:
+    """Azure Managed Redis; the retiring Azure Cache for Redis only when config opts in."""
+    r = cfg.azure.redis
+    if r.legacy_cache_for_redis:
+        cache = AzureRedisCache(f"{prefix}-redis", AzureRedisCacheArgs(
+            resource_group_name=rg, location=location, sku=r.legacy_sku, capacity=r.legacy_capacity, zones=zones,
+            public_network_access=r.public_network_access, protect=cfg.protect_stateful,
+        ))
+        return cache, cache.cache_id, "redisCache"
+    managed = ManagedRedis(f"{prefix}-redis", ManagedRedisArgs(
+        resource_group_name=rg, location=location, sku=r.managed_sku, high_availability=r.high_availability,
+        public_network_access=r.public_network_access, users={u: principals[u] for u in r.users},
+        protect=cfg.protect_stateful,
+    ))
+    return managed, managed.cluster_id, PRIVATE_LINK_GROUP

@@ -18,6 +18,9 @@ FIC = "azure-native:managedidentity:FederatedIdentityCredential"
 ROLE = "azure-native:authorization:RoleAssignment"
 ACR = "azure-native:containerregistry:Registry"
 REDIS = "azure-native:redis:Redis"
+MANAGED_REDIS = "azure-native:redisenterprise:RedisEnterprise"
+MANAGED_REDIS_DB = "azure-native:redisenterprise:Database"
+MANAGED_REDIS_USER = "azure-native:redisenterprise:AccessPolicyAssignment"
 SB_NAMESPACE = "azure-native:servicebus:Namespace"
 SB_QUEUE = "azure-native:servicebus:Queue"
 SB_TOPIC = "azure-native:servicebus:Topic"
@@ -39,7 +42,11 @@ PROD_ALTERNATIVE = (
     "twincloud:azure.aks.identity=systemAssigned",
     "twincloud:azure.aks.networkPolicy=calico",
     "twincloud:azure.keyVault.secrets.stripe-api-key={secure: v1:AAAAencrypted}",
-    "twincloud:azure.redis.sku=Standard",
+    # An existing tenant keeping Azure Cache for Redis (Premium, zone-spread).
+    "twincloud:azure.redis.legacyCacheForRedis=true",
+    "twincloud:azure.redis.sku=Premium",
+    "twincloud:azure.redis.capacity=1",
+    "twincloud:azure.redis.users=[]",
     "twincloud:azure.acr.publicNetworkAccess=false",
 )
 

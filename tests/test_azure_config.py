@@ -59,7 +59,7 @@ def test_overlay_pod_cidr_overlapping_the_aws_vpc_is_an_error():
 
 @pytest.mark.parametrize("override,key,text", [
     (f"{A}.zones=[]", "zones", "prod spreads AKS nodes"),
-    (f"{A}.redis.sku=Basic", "redis.sku", "Standard or Premium"),
+    (f"{A}.redis.highAvailability=false", "redis.highAvailability", "prod keeps high availability on"),
     (f"{A}.acr.sku=Standard", "acr.sku", "Premium registry SKU"),
     (f"{A}.serviceBus.localAuth=true", "serviceBus.localAuth", "SAS (local) auth disabled"),
     (f"{A}.keyVault.purgeProtection=false", "keyVault.purgeProtection", "purge protection on"),
@@ -73,10 +73,15 @@ def test_prod_rules(override, key, text):
 
 def test_prod_rules_do_not_apply_to_other_environments():
     # the same values are fine when the stack is not prod
-    wire, _ = _wire_config(config_with("prod", "twincloud:environment=dev", f"{A}.redis.sku=Basic",
+    wire, _ = _wire_config(config_with("prod", "twincloud:environment=dev", f"{A}.redis.highAvailability=false",
                                        f"{A}.acr.sku=Basic", f"{A}.zones=[]", f"{A}.serviceBus.localAuth=true"))
     cfg = load_config(wire, stack="dev")
-    assert cfg.azure.redis.sku == "Basic" and cfg.azure.service_bus.local_auth is True
+    assert cfg.azure.redis.high_availability is False and cfg.azure.service_bus.local_auth is True
+
+
+def test_prod_legacy_cache_needs_standard_or_premium():
+    msg = one_problem("prod", f"{A}.redis.legacyCacheForRedis=true", f"{A}.redis.users=[]", f"{A}.redis.sku=Basic")
+    assert msg.startswith("twincloud:azure.redis.sku:") and "Standard or Premium" in msg
 
 
 # -- the API server --------------------------------------------------------------------------------
@@ -105,7 +110,7 @@ def test_api_server_open_to_the_internet_is_an_error():
     (f"{A}.aks.nodePools.0.taints=[bad]", "aks.nodePools[0].taints", "key=value:NoSchedule"),
     (f"{A}.aks.adminGroupObjectIds=[admins]", "aks.adminGroupObjectIds", "GUIDs"),
     (f"{A}.aks.serviceCidr=10.40.0.0/20", "aks.serviceCidr", "overlaps vnet.addressSpace"),
-    (f"{A}.redis.capacity=0", "redis.capacity", "Premium capacity is 1-5"),
+    (f"{A}.redis.capacity=0", "redis.capacity", "applies to legacyCacheForRedis only"),
     (f"{A}.serviceBus.queues.0.lockDuration=1 minute", "serviceBus.queues[0].lockDuration", "ISO 8601"),
     (f"{A}.serviceBus.queues.0.senders=[nobody]", "serviceBus.queues[0].senders", "'nobody' is not a workload"),
     (f"{A}.keyVault.readers=[api, ghost]", "keyVault.readers[1]", "'ghost' is not a workload identity"),
@@ -170,3 +175,9 @@ def test_bad_azure_config_registers_nothing():
         run_under_mocks(run_stack_program, stack="prod", registered=registered,
                         config=config_with("prod", f"{A}.vnet.addressSpace=10.20.0.0/16"))
     assert registered == []
+
+
+def test_legacy_premium_capacity_outside_p1_p5_is_an_error():
+    msg = one_problem("prod", f"{A}.redis.legacyCacheForRedis=true", f"{A}.redis.users=[]", f"{A}.redis.sku=Premium",
+                      f"{A}.redis.capacity=0")
+    assert msg.startswith("twincloud:azure.redis.capacity:") and "Premium capacity is 1-5" in msg

@@ -9,7 +9,7 @@ from tests.azure_support import (
     DNS_ZONE,
     DNS_ZONE_GROUP,
     PRIVATE_ENDPOINT,
-    REDIS,
+    MANAGED_REDIS,
     SUBNET,
     VNET,
     alternative_plan,
@@ -21,14 +21,15 @@ def endpoint_for(p, label):
 
 
 def test_prod_redis_has_no_public_endpoint(prod_plan):
-    assert prod_plan.one(REDIS).inputs["publicNetworkAccess"] == "Disabled"
+    assert prod_plan.one(MANAGED_REDIS).inputs["publicNetworkAccess"] == "Disabled"
 
 
 def test_prod_redis_is_reached_through_a_private_endpoint_in_the_endpoint_subnet(prod_plan):
     pe = endpoint_for(prod_plan, "redis")
     connection = pe.inputs["privateLinkServiceConnections"][0]
-    assert connection["groupIds"] == ["redisCache"]
-    assert f"/Microsoft.Cache/redis/{prod_plan.one(REDIS).inputs['name']}" in connection["privateLinkServiceId"]
+    assert connection["groupIds"] == ["redisEnterprise"]  # Azure Managed Redis sub-resource
+    cluster = prod_plan.one(MANAGED_REDIS).inputs["clusterName"]
+    assert f"/Microsoft.Cache/redisEnterprise/{cluster}" in connection["privateLinkServiceId"]
     assert pe.inputs["subnet"]["id"].endswith("/subnets/endpoints")
     assert prod_plan.one(SUBNET, "twincloud-prod-az-net-endpoints").urn in pe.dependencies
 
@@ -36,7 +37,7 @@ def test_prod_redis_is_reached_through_a_private_endpoint_in_the_endpoint_subnet
 def test_private_dns_zone_is_linked_to_the_vnet_without_auto_registration(prod_plan):
     zone = prod_plan.one(DNS_ZONE, "twincloud-prod-redis-pe")
     link = prod_plan.one(DNS_LINK, "twincloud-prod-redis-pe")
-    assert zone.inputs["privateZoneName"] == "privatelink.redis.cache.windows.net"
+    assert zone.inputs["privateZoneName"] == "privatelink.redis.azure.net"  # Azure Managed Redis
     assert link.inputs["registrationEnabled"] is False
     assert prod_plan.one(VNET).urn in link.dependencies and zone.urn in link.dependencies
 
@@ -63,3 +64,9 @@ def test_unknown_group_id_rejected():
     with pytest.raises(ValueError, match="group_id must be one of"):
         PrivateEndpoint("pe", PrivateEndpointArgs(resource_group_name="rg", location="westeurope", subnet_id="s",
                                                   vnet_id="v", target_id="t", group_id="blob"))
+
+
+def test_legacy_cache_from_config_keeps_its_own_private_link_zone():
+    p = alternative_plan()
+    assert endpoint_for(p, "redis").inputs["privateLinkServiceConnections"][0]["groupIds"] == ["redisCache"]
+    assert p.one(DNS_ZONE, "twincloud-prod-redis-pe").inputs["privateZoneName"] == "privatelink.redis.cache.windows.net"

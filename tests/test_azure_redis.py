@@ -1,4 +1,7 @@
-"""AzureRedisCache: TLS only (1.2+), Entra auth, SKU from config, key as a secret, protected in prod."""
+"""AzureRedisCache (legacy, opt-in): TLS only (1.2+), Entra auth, SKU from config, key as a secret, protected in prod.
+
+The shipped prod stack uses Azure Managed Redis; these plans opt in with legacyCacheForRedis
+(tests/azure_support.py PROD_ALTERNATIVE)."""
 
 import pytest
 
@@ -12,41 +15,48 @@ def cache(p):
     return p.one(REDIS)
 
 
-def test_non_tls_port_is_disabled(prod_plan):
-    assert cache(prod_plan).inputs["enableNonSslPort"] is False
+@pytest.fixture(scope="module")
+def legacy_plan():
+    return alternative_plan()
 
 
-def test_minimum_tls_is_1_2(prod_plan):
-    assert cache(prod_plan).inputs["minimumTlsVersion"] == "1.2"
+def test_non_tls_port_is_disabled(legacy_plan):
+    assert cache(legacy_plan).inputs["enableNonSslPort"] is False
 
 
-def test_entra_authentication_is_enabled(prod_plan):
-    assert cache(prod_plan).inputs["redisConfiguration"]["aadEnabled"] == "true"
+def test_minimum_tls_is_1_2(legacy_plan):
+    assert cache(legacy_plan).inputs["minimumTlsVersion"] == "1.2"
 
 
-def test_sku_and_capacity_come_from_config(prod_plan):
-    want = prod_plan.config["azure"]["redis"]
-    assert cache(prod_plan).inputs["sku"] == {"name": want["sku"], "family": "P", "capacity": want["capacity"]}
+def test_entra_authentication_is_enabled(legacy_plan):
+    assert cache(legacy_plan).inputs["redisConfiguration"]["aadEnabled"] == "true"
 
 
-def test_prod_premium_cache_spans_the_zones_with_replicas(prod_plan):
-    inputs = cache(prod_plan).inputs
-    assert inputs["zones"] == prod_plan.config["azure"]["zones"]
+def test_sku_and_capacity_come_from_config(legacy_plan):
+    want = legacy_plan.config["azure"]["redis"]
+    assert cache(legacy_plan).inputs["sku"] == {"name": want["sku"], "family": "P", "capacity": want["capacity"]}
+
+
+def test_prod_premium_cache_spans_the_zones_with_replicas(legacy_plan):
+    inputs = cache(legacy_plan).inputs
+    assert inputs["zones"] == legacy_plan.config["azure"]["zones"]
     assert inputs["replicasPerPrimary"] == len(inputs["zones"]) - 1
 
 
-def test_standard_cache_from_config_has_no_zone_pinning():
-    inputs = cache(alternative_plan()).inputs
+def test_standard_cache_has_no_zone_pinning():
+    resources = run_component(lambda: AzureRedisCache("r", AzureRedisCacheArgs(
+        resource_group_name="rg", location="westeurope", sku="Standard", zones=["1", "2", "3"])))
+    inputs = of_type(resources, REDIS)[0].inputs
     assert inputs["sku"]["name"] == "Standard" and inputs["sku"]["family"] == "C"
     assert "zones" not in inputs
 
 
-def test_prod_cache_is_protected(prod_plan):
-    assert cache(prod_plan).protect is True
+def test_prod_cache_is_protected(legacy_plan):
+    assert cache(legacy_plan).protect is True
 
 
-def test_exports_host_tls_port_and_secret_key(prod_plan):
-    out = prod_plan.outputs
+def test_exports_host_tls_port_and_secret_key(legacy_plan):
+    out = legacy_plan.outputs
     assert out["azureRedisHost"].endswith(".redis.cache.windows.net")
     assert out["azureRedisSslPort"] == 6380
     assert isinstance(out["azureRedisPrimaryKey"], Secret) and out["azureRedisPrimaryKey"].value
@@ -70,7 +80,7 @@ def test_issue_name_is_the_same_component():
     assert RedisCache is AzureRedisCache
 
 
-def test_component_type_is_the_issue_name_and_keeps_state_of_the_first_token(prod_plan):
-    component = prod_plan.one("twincloud:azure:RedisCache")
-    assert cache(prod_plan).parent == component.urn
+def test_component_type_is_the_issue_name_and_keeps_state_of_the_first_token(legacy_plan):
+    component = legacy_plan.one("twincloud:azure:RedisCache")
+    assert cache(legacy_plan).parent == component.urn
     assert [a.spec.type for a in component.request.aliases] == ["twincloud:azure:AzureRedisCache"]

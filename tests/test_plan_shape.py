@@ -9,7 +9,8 @@ from tests.support import plan
 STATEFUL = (
     "aws:s3/bucket:Bucket",
     "aws:elasticache/replicationGroup:ReplicationGroup",
-    "azure-native:redis:Redis",
+    "azure-native:redisenterprise:RedisEnterprise",  # the legacy azure-native:redis:Redis: test_azure_redis.py
+    "azure-native:redisenterprise:Database",
     "azure-native:keyvault:Vault",
     "azure-native:storage:StorageAccount",
 )

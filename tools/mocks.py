@@ -270,7 +270,8 @@ class CloudMocks(pulumi.runtime.Mocks):
         provider_ns = {
             "resources": "Microsoft.Resources", "network": "Microsoft.Network",
             "containerservice": "Microsoft.ContainerService", "containerregistry": "Microsoft.ContainerRegistry",
-            "cache": "Microsoft.Cache", "redis": "Microsoft.Cache", "servicebus": "Microsoft.ServiceBus",
+            "cache": "Microsoft.Cache", "redis": "Microsoft.Cache", "redisenterprise": "Microsoft.Cache",
+            "servicebus": "Microsoft.ServiceBus",
             "keyvault": "Microsoft.KeyVault", "storage": "Microsoft.Storage",
             "managedidentity": "Microsoft.ManagedIdentity", "authorization": "Microsoft.Authorization",
             "operationalinsights": "Microsoft.OperationalInsights", "cdn": "Microsoft.Cdn",
@@ -333,6 +334,9 @@ class CloudMocks(pulumi.runtime.Mocks):
             state["properties"] = {**state["properties"], "vaultUri": f"https://{phys}.vault.azure.net/"}
         elif module in ("cache", "redis") and kind == "Redis":
             state.update(hostName=f"{phys}.redis.cache.windows.net", sslPort=6380, port=6379)
+        elif module == "redisenterprise" and kind == "RedisEnterprise":
+            # Azure Managed Redis answers <cluster>.<region>.redis.azure.net
+            state["hostName"] = f"{state['name']}.{state.get('location') or self.azure_location}.redis.azure.net"
         elif module == "storage" and kind == "StorageAccount":
             state["primaryEndpoints"] = {
                 "blob": f"https://{phys}.blob.core.windows.net/",
@@ -382,6 +386,12 @@ _ARM_CHILD_PATHS: dict[str, tuple[str | None, str]] = {
     "azure-native:managedidentity:FederatedIdentityCredential": (
         "federatedIdentityCredentialResourceName",
         "Microsoft.ManagedIdentity/userAssignedIdentities/{resourceName}/federatedIdentityCredentials/{leaf}"),
+    "azure-native:redisenterprise:RedisEnterprise": ("clusterName", "Microsoft.Cache/redisEnterprise/{leaf}"),
+    "azure-native:redisenterprise:Database": (
+        "databaseName", "Microsoft.Cache/redisEnterprise/{clusterName}/databases/{leaf}"),
+    "azure-native:redisenterprise:AccessPolicyAssignment": (
+        "accessPolicyAssignmentName",
+        "Microsoft.Cache/redisEnterprise/{clusterName}/databases/{databaseName}/accessPolicyAssignments/{leaf}"),
     "azure-native:privatedns:PrivateZone": ("privateZoneName", "Microsoft.Network/privateDnsZones/{leaf}"),
     "azure-native:network:PrivateEndpoint": ("privateEndpointName", "Microsoft.Network/privateEndpoints/{leaf}"),
     "azure-native:storage:BlobContainer": (

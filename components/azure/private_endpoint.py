@@ -1,6 +1,6 @@
 """``PrivateEndpoint``: a PaaS service reachable from the VNet on a private address.
 
-Builds a private endpoint for one service (registry, cache, namespace or vault) in the
+Builds a private endpoint for one service (registry, cache, managed Redis, namespace or vault) in the
 endpoint subnet, the service's ``privatelink`` DNS zone linked to the VNet, and the zone
 group that keeps the zone's A record pointing at the endpoint, so the service's public name
 resolves to its private address from inside the network.
@@ -20,15 +20,12 @@ import pulumi
 import pulumi_azure_native.network as network
 import pulumi_azure_native.privatedns as privatedns
 
+from components.facts.azure import PRIVATE_DNS_ZONES as _FACT_ZONES
 from components.naming import child_name
 
-# Private-link sub-resource (group id) -> the DNS zone Azure resolves it through.
-PRIVATE_DNS_ZONES = {
-    "registry": "privatelink.azurecr.io",
-    "redisCache": "privatelink.redis.cache.windows.net",
-    "namespace": "privatelink.servicebus.windows.net",
-    "vault": "privatelink.vaultcore.azure.net",
-}
+# Private-link sub-resource (group id) -> the DNS zone Azure resolves it through
+# (sources in components/facts/azure.py).
+PRIVATE_DNS_ZONES = {group: fact.value for group, fact in _FACT_ZONES.items()}
 DNS_ZONE_LOCATION = "global"  # private DNS zones are global resources, not regional
 
 

@@ -54,4 +54,62 @@ ENTRA_APPLICATIONS: dict[str, Fact] = {
         "Azure/kubelogin@66784961ef44 docs/book/src/concepts/aks.md"),
 }
 
-TABLES = ("BUILT_IN_ROLES", "ENTRA_APPLICATIONS")
+# Private-link sub-resource (group id) -> the private DNS zone Azure resolves it through.
+_PE_DNS = ("MicrosoftDocs/azure-docs articles/private-link/private-endpoint-dns.md "
+           "(Azure services DNS zone configuration table)")
+PRIVATE_DNS_ZONES: dict[str, Fact] = {
+    "registry": Fact("privatelink.azurecr.io", _PE_DNS),
+    "redisCache": Fact("privatelink.redis.cache.windows.net",
+                       f"{_PE_DNS}: Azure Cache for Redis (Microsoft.Cache/Redis) | redisCache"),
+    "redisEnterprise": Fact("privatelink.redis.azure.net",
+                            f"{_PE_DNS}: Azure Managed Redis (Microsoft.Cache/RedisEnterprise) | redisEnterprise"),
+    "namespace": Fact("privatelink.servicebus.windows.net", _PE_DNS),
+    "vault": Fact("privatelink.vaultcore.azure.net", _PE_DNS),
+}
+
+# Azure Managed Redis (Microsoft.Cache/redisEnterprise) facts the component relies on.
+_AMR_SPECS = ("Azure/azure-rest-api-specs@fa9f9e9380b9 specification/redisenterprise/resource-manager/"
+              "Microsoft.Cache/RedisEnterprise/stable/2025-07-01/examples/RedisEnterpriseDatabasesCreate.json")
+MANAGED_REDIS: dict[str, Fact] = {
+    # Azure Managed Redis serves one database, named "default".
+    "database_name": Fact("default", f"{_AMR_SPECS} (databaseName)"),
+    # Clients connect over TLS (clientProtocol Encrypted) on port 10000.
+    "tls_port": Fact(10000, f"{_AMR_SPECS} (port, clientProtocol Encrypted)"),
+    # The built-in data access policy an Entra principal is assigned to.
+    "access_policy": Fact("default", "Azure/azure-rest-api-specs@e3cc02953fd2 specification/redisenterprise/"
+                          "resource-manager/Microsoft.Cache/RedisEnterprise/stable/2025-07-01/examples/"
+                          "RedisEnterpriseAccessPolicyAssignmentCreateUpdate.json (accessPolicyName)"),
+    # Entra authentication is per identity: Entra groups are not supported.
+    "entra_groups_supported": Fact(False, "https://learn.microsoft.com/azure/redis/entra-for-authentication "
+                                   "(Prerequisites and limitations)"),
+    # High availability in a region with availability zones makes the cache zone redundant.
+    "zone_redundancy": Fact("high availability in a region with zones",
+                            "https://learn.microsoft.com/azure/reliability/reliability-managed-redis "
+                            "(Production deployment recommendations)"),
+    # SKU names the API accepts (Enterprise_*/EnterpriseFlash_* are the retiring Enterprise tiers).
+    "sku_names": Fact("pulumi_azure_native.redisenterprise.SkuName",
+                      "pulumi_azure_native 3.29.0 (installed SDK) redisenterprise/_enums.py SkuName"),
+}
+
+# Azure Cache for Redis (Microsoft.Cache/redis) retirement.
+_RETIREMENT = ("https://learn.microsoft.com/azure/azure-cache-for-redis/retirement-faq; that page is not in the "
+               "searchable corpus: dates checked against three copies that agree (api-evangelist "
+               "microsoft-azure-cache-for-redis changelog of cache-whats-new, microsoft/simplechat#1438, "
+               "praveenkumarsreeram.com 2026-06-12) - unverified at Microsoft's page itself")
+AZURE_CACHE_FOR_REDIS_RETIREMENT: dict[str, Fact] = {
+    "announced": Fact("2025-10", _RETIREMENT),
+    "enterprise_tiers_retire": Fact("2027-03-31", _RETIREMENT),
+    "basic_standard_premium_retire": Fact("2028-09-30", _RETIREMENT),
+    "no_new_tenants_from": Fact("2026-04-01", f"{_RETIREMENT}; a tenant with no cache before this date cannot "
+                                "create one"),
+}
+
+TABLES = ("BUILT_IN_ROLES", "ENTRA_APPLICATIONS", "PRIVATE_DNS_ZONES", "MANAGED_REDIS",
+          "AZURE_CACHE_FOR_REDIS_RETIREMENT")
+
+
+def managed_redis_skus() -> tuple[str, ...]:
+    """Azure Managed Redis SKU names from the pinned SDK's enum (not the retiring Enterprise tiers)."""
+    from pulumi_azure_native.redisenterprise import SkuName
+
+    return tuple(s.value for s in SkuName if not s.value.startswith(("Enterprise_", "EnterpriseFlash_")))

@@ -252,25 +252,70 @@ class AcrConfig(Model):
         return self
 
 
-class AzureRedisConfig(Model):
-    """``twincloud:azure.redis``: Azure Cache for Redis."""
+LEGACY_REDIS_SKUS = ("Basic", "Standard", "Premium")
 
-    sku: Literal["Basic", "Standard", "Premium"] = "Standard"
-    capacity: Annotated[int, Field(ge=0, le=6)] = 1
+
+class AzureRedisConfig(Model):
+    """``twincloud:azure.redis``: the session store, Azure Managed Redis.
+
+    ``legacyCacheForRedis: true`` keeps Azure Cache for Redis for a tenant that already has
+    one (it is retiring, and tenants without a cache cannot create one); ``sku``/``capacity``
+    then take that service's values (Basic/Standard/Premium, C0-C6 / P1-P5).
+    """
+
+    legacy_cache_for_redis: bool = False
+    sku: str | None = None  # managed: e.g. Balanced_B1 (default); legacy: Basic/Standard/Premium (default Standard)
+    capacity: Annotated[int, Field(ge=0, le=6)] | None = None  # legacy only
+    high_availability: bool = True  # managed only: replicas; zone redundant in a region with zones
+    users: list[str] = []  # managed only: workload identities given the Entra data access policy
     public_network_access: bool = False  # false: reached through a private endpoint in the VNet
 
-    @field_validator("sku")
-    @classmethod
-    def _sku(cls, v: str, info: ValidationInfo) -> str:
-        if is_prod(info) and v == "Basic":
-            raise ValueError("prod needs Standard or Premium Redis: Basic has no replica and no SLA")
-        return v
-
     @model_validator(mode="after")
-    def _capacity(self) -> AzureRedisConfig:
-        if self.sku == "Premium" and not 1 <= self.capacity <= 5:
-            raise problems_error([(("capacity",), "Premium capacity is 1-5 (P1-P5)", self.capacity)])
+    def _service(self, info: ValidationInfo) -> AzureRedisConfig:
+        from components.facts.azure import managed_redis_skus
+
+        problems: list[tuple[tuple[str | int, ...], str, Any]] = []
+        if self.legacy_cache_for_redis:
+            if self.sku not in (None, *LEGACY_REDIS_SKUS):
+                problems.append((("sku",), f"Azure Cache for Redis SKUs are {', '.join(LEGACY_REDIS_SKUS)}", self.sku))
+            elif is_prod(info) and self.sku == "Basic":
+                problems.append((("sku",), "prod needs Standard or Premium Redis: Basic has no replica and no SLA",
+                                 self.sku))
+            if self.sku == "Premium" and self.capacity is not None and not 1 <= self.capacity <= 5:
+                problems.append((("capacity",), "Premium capacity is 1-5 (P1-P5)", self.capacity))
+            for key, value, default in (("users", self.users, []), ("highAvailability", self.high_availability, True)):
+                if value != default:
+                    problems.append(((key,), "applies to Azure Managed Redis only; remove it or drop "
+                                     "legacyCacheForRedis", None))
+        else:
+            skus = managed_redis_skus()
+            if self.sku is not None and self.sku not in skus:
+                hint = (" (that is an Azure Cache for Redis SKU: Azure Managed Redis uses Balanced_B1 and the like; "
+                        "only a tenant that already has a cache may set legacyCacheForRedis: true)"
+                        if self.sku in LEGACY_REDIS_SKUS else "")
+                problems.append((("sku",), f"not an Azure Managed Redis SKU{hint}; e.g. Balanced_B0, Balanced_B1, "
+                                 "MemoryOptimized_M10, ComputeOptimized_X5", self.sku))
+            if self.capacity is not None:
+                problems.append((("capacity",), "Azure Managed Redis sizes by sku (e.g. Balanced_B5); capacity "
+                                 "applies to legacyCacheForRedis only", self.capacity))
+            if is_prod(info) and not self.high_availability:
+                problems.append((("highAvailability",), "prod keeps high availability on: without it the data is "
+                                 "not replicated and there is no zone redundancy", self.high_availability))
+        if problems:
+            raise problems_error(problems)
         return self
+
+    @property
+    def managed_sku(self) -> str:
+        return self.sku or "Balanced_B1"
+
+    @property
+    def legacy_sku(self) -> str:
+        return self.sku or "Standard"
+
+    @property
+    def legacy_capacity(self) -> int:
+        return 1 if self.capacity is None else self.capacity
 
 
 def _entity_name(v: str) -> str:
@@ -495,7 +540,7 @@ class AzureConfig(Model):
         if len(set(v)) != len(v):
             raise ValueError("zones must be unique")
         if is_prod(info) and len(v) < 2:
-            raise ValueError("prod spreads AKS nodes (and Premium Redis) over availability zones; "
+            raise ValueError("prod spreads AKS nodes over availability zones; "
                              "set zones: [\"1\", \"2\", \"3\"]")
         return sorted(v)
 
@@ -529,6 +574,10 @@ class AzureConfig(Model):
         for i, ref in enumerate(self.key_vault.readers):
             if ref not in known:
                 problems.append((("keyVault", "readers", i), f"{ref!r} is not a workload identity; define it under "
+                                 f"azure.workloadIdentities (known: {known})", ref))
+        for i, ref in enumerate(self.redis.users):
+            if ref not in known:
+                problems.append((("redis", "users", i), f"{ref!r} is not a workload identity; define it under "
                                  f"azure.workloadIdentities (known: {known})", ref))
         if problems:
             raise problems_error(problems)
