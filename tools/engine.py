@@ -71,6 +71,8 @@ class PlannedResource:
     ignore_changes: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     request: Any = None  # the RegisterResourceRequest proto, for the policy analyzer
+    id: str | None = None  # what the mock cloud answered on create (for the scanner exports)
+    outputs: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -325,7 +327,7 @@ def _recording_monitor(mocks, sink: list[str] | None = None):
     return RecordingMonitor(mocks)
 
 
-def _to_planned(urn: str, request: Any) -> PlannedResource:
+def _to_planned(urn: str, request: Any, created: Any = None) -> PlannedResource:
     from google.protobuf import json_format
 
     inputs = _decode(json_format.MessageToDict(request.object)) if request.HasField("object") else {}
@@ -348,6 +350,8 @@ def _to_planned(urn: str, request: Any) -> PlannedResource:
         ignore_changes=list(request.ignoreChanges),
         aliases=[a.urn or a.spec.name for a in request.aliases] if request.aliases else [],
         request=request,
+        id=getattr(created, "id", None) or None,
+        outputs=_decode(dict(getattr(created, "state", None) or {})),
     )
 
 
@@ -396,7 +400,7 @@ def run_under_mocks(
         finally:
             if saved_env is not None:
                 os.environ["PULUMI_CONFIG"] = saved_env
-        resources = [_to_planned(urn, req) for urn, req in monitor.requests]
+        resources = [_to_planned(urn, req, monitor.resources.get(urn)) for urn, req in monitor.requests]
     # Registration order depends on thread scheduling; sort so plans diff cleanly.
     resources.sort(key=lambda r: r.urn)
     return resources, outputs

@@ -1,0 +1,120 @@
+"""Terraform names of the Pulumi types and properties the stacks plan (pulumi-aws and
+pulumi-random are bridged from the Terraform providers).
+
+Each resource type's Terraform name is a fact from the bridge's own table; property names
+come from the installed SDK's name tables (``tools.export.sdk``) except where the bridge
+renamed a Terraform list block to a plural, listed below with the Terraform name.
+"""
+
+from __future__ import annotations
+
+# Sources, cited by key in the tables below.
+BRIDGE_METADATA = ("pulumi/pulumi-aws@07d08a0a50a459620181440fbb00ba497843f6c6:"
+                   "provider/cmd/pulumi-resource-aws/bridge-metadata.json (renames.resources)")
+V7_RELEASE = ("pulumi-aws v7.0.0 release notes (new s3/bucket*Configuration resources without the V2 suffix; "
+              "quoted in github.com/realad/website/pull/90) and "
+              "pulumi.com/registry/packages/aws/how-to-guides/bucketv2-migration (v7 Bucket is the old BucketV2); "
+              "the v6 V2 tokens map to these names in " + BRIDGE_METADATA)
+MODULE_RULE = ("bridge default: aws:<module>/<camelName> is aws_<module>_<snake_name> (checked: checkov 3.3.30 "
+               "ships checks for this Terraform type, checkov/terraform/checks)")
+TF_AWS_DOCS = "registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/{}"
+
+# Pulumi type token -> (Terraform resource type, source).
+TF_TYPES: dict[str, tuple[str, str]] = {
+    "aws:acm/certificate:Certificate": ("aws_acm_certificate", BRIDGE_METADATA),
+    "aws:acm/certificateValidation:CertificateValidation": ("aws_acm_certificate_validation", BRIDGE_METADATA),
+    "aws:cloudfront/distribution:Distribution": ("aws_cloudfront_distribution", BRIDGE_METADATA),
+    "aws:cloudwatch/logGroup:LogGroup": ("aws_cloudwatch_log_group", BRIDGE_METADATA),
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ("aws_default_security_group", BRIDGE_METADATA),
+    "aws:ec2/eip:Eip": ("aws_eip", BRIDGE_METADATA),
+    "aws:ec2/flowLog:FlowLog": ("aws_flow_log", BRIDGE_METADATA),
+    "aws:ec2/internetGateway:InternetGateway": ("aws_internet_gateway", BRIDGE_METADATA),
+    "aws:ec2/natGateway:NatGateway": ("aws_nat_gateway", BRIDGE_METADATA),
+    "aws:ec2/routeTable:RouteTable": ("aws_route_table", BRIDGE_METADATA),
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": ("aws_route_table_association", BRIDGE_METADATA),
+    "aws:ec2/securityGroup:SecurityGroup": ("aws_security_group", BRIDGE_METADATA),
+    "aws:ec2/securityGroupRule:SecurityGroupRule": ("aws_security_group_rule", BRIDGE_METADATA),
+    "aws:ec2/subnet:Subnet": ("aws_subnet", BRIDGE_METADATA),
+    "aws:ec2/vpc:Vpc": ("aws_vpc", BRIDGE_METADATA),
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": ("aws_ecr_lifecycle_policy", BRIDGE_METADATA),
+    "aws:ecr/replicationConfiguration:ReplicationConfiguration": ("aws_ecr_replication_configuration", BRIDGE_METADATA),
+    "aws:ecr/repository:Repository": ("aws_ecr_repository", BRIDGE_METADATA),
+    "aws:eks/accessEntry:AccessEntry": ("aws_eks_access_entry", MODULE_RULE),
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": ("aws_eks_access_policy_association", MODULE_RULE),
+    "aws:eks/addon:Addon": ("aws_eks_addon", BRIDGE_METADATA),
+    "aws:eks/cluster:Cluster": ("aws_eks_cluster", BRIDGE_METADATA),
+    "aws:eks/nodeGroup:NodeGroup": ("aws_eks_node_group", BRIDGE_METADATA),
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": ("aws_eks_pod_identity_association", MODULE_RULE),
+    "aws:elasticache/replicationGroup:ReplicationGroup": ("aws_elasticache_replication_group", BRIDGE_METADATA),
+    "aws:elasticache/subnetGroup:SubnetGroup": ("aws_elasticache_subnet_group", BRIDGE_METADATA),
+    "aws:iam/role:Role": ("aws_iam_role", BRIDGE_METADATA),
+    "aws:iam/rolePolicy:RolePolicy": ("aws_iam_role_policy", BRIDGE_METADATA),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("aws_iam_role_policy_attachment", BRIDGE_METADATA),
+    "aws:kms/key:Key": ("aws_kms_key", BRIDGE_METADATA),
+    "aws:route53/healthCheck:HealthCheck": ("aws_route53_health_check", BRIDGE_METADATA),
+    "aws:route53/record:Record": ("aws_route53_record", BRIDGE_METADATA),
+    "aws:s3/bucket:Bucket": ("aws_s3_bucket", V7_RELEASE),
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": (
+        "aws_s3_bucket_lifecycle_configuration", V7_RELEASE),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ("aws_s3_bucket_ownership_controls", BRIDGE_METADATA),
+    "aws:s3/bucketPolicy:BucketPolicy": ("aws_s3_bucket_policy", BRIDGE_METADATA),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ("aws_s3_bucket_public_access_block", BRIDGE_METADATA),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (
+        "aws_s3_bucket_server_side_encryption_configuration", V7_RELEASE),
+    "aws:s3/bucketVersioning:BucketVersioning": ("aws_s3_bucket_versioning", V7_RELEASE),
+    "aws:s3/bucketLogging:BucketLogging": ("aws_s3_bucket_logging", V7_RELEASE),
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": (
+        "aws_s3_bucket_replication_configuration", BRIDGE_METADATA),
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": ("aws_cloudwatch_log_resource_policy", BRIDGE_METADATA),
+    "aws:kms/keyPolicy:KeyPolicy": ("aws_kms_key_policy", BRIDGE_METADATA),
+    "aws:kms/alias:Alias": ("aws_kms_alias", BRIDGE_METADATA),
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": ("aws_ecr_repository_policy", BRIDGE_METADATA),
+    "aws:iam/policy:Policy": ("aws_iam_policy", BRIDGE_METADATA),
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ("aws_iam_openid_connect_provider", BRIDGE_METADATA),
+    "random:index/randomPassword:RandomPassword": (
+        "random_password", "bridge default for pulumi-random: random:index/<camelName> is random_<snake_name> "
+                           "(registry.terraform.io/providers/hashicorp/random/latest/docs/resources/password)"),
+}
+
+# Terraform provider (registry address) per Pulumi package.
+TF_PROVIDERS = {"aws": "registry.terraform.io/hashicorp/aws", "random": "registry.terraform.io/hashicorp/random"}
+
+# List blocks the bridge pluralised: (Terraform type, path of SDK Python names) -> Terraform block name.
+# Everything else keeps the SDK's Python name. Source: the Terraform AWS provider's resource docs
+# (TF_AWS_DOCS.format(type without "aws_")); the blocks checkov reads are also named so in its
+# checks (checkov 3.3.30, e.g. CloudfrontDistributionOriginFailover reads origin_group/member).
+TF_BLOCK_RENAMES: dict[tuple[str, str], str] = {
+    ("aws_cloudfront_distribution", "origins"): "origin",
+    ("aws_cloudfront_distribution", "origins.custom_headers"): "custom_header",
+    ("aws_cloudfront_distribution", "custom_error_responses"): "custom_error_response",
+    ("aws_cloudfront_distribution", "ordered_cache_behaviors"): "ordered_cache_behavior",
+    ("aws_cloudfront_distribution", "origin_groups"): "origin_group",
+    ("aws_cloudfront_distribution", "origin_groups.members"): "member",
+    ("aws_cloudfront_distribution", "default_cache_behavior.function_associations"): "function_association",
+    ("aws_cloudfront_distribution", "default_cache_behavior.lambda_function_associations"):
+        "lambda_function_association",
+    ("aws_route_table", "routes"): "route",
+    ("aws_ecr_replication_configuration", "replication_configuration.rules"): "rule",
+    ("aws_ecr_replication_configuration", "replication_configuration.rules.destinations"): "destination",
+    ("aws_ecr_replication_configuration", "replication_configuration.rules.repository_filters"):
+        "repository_filter",
+    ("aws_ecr_repository", "encryption_configurations"): "encryption_configuration",
+    ("aws_eks_addon", "pod_identity_associations"): "pod_identity_association",
+    ("aws_eks_node_group", "taints"): "taint",
+    ("aws_route53_record", "aliases"): "alias",
+    ("aws_route53_record", "failover_routing_policies"): "failover_routing_policy",
+    ("aws_s3_bucket_lifecycle_configuration", "rules"): "rule",
+    ("aws_s3_bucket_lifecycle_configuration", "rules.transitions"): "transition",
+    ("aws_s3_bucket_lifecycle_configuration", "rules.noncurrent_version_transitions"):
+        "noncurrent_version_transition",
+    ("aws_s3_bucket_server_side_encryption_configuration", "rules"): "rule",
+    ("aws_s3_bucket_replication_configuration", "rules"): "rule",
+    ("aws_acm_certificate", "validation_options"): "validation_option",
+    ("aws_iam_role", "inline_policies"): "inline_policy",
+    ("aws_elasticache_replication_group", "log_delivery_configurations"): "log_delivery_configuration",
+}
+
+
+def tf_type(pulumi_type: str) -> str | None:
+    entry = TF_TYPES.get(pulumi_type)
+    return entry[0] if entry else None
