@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STACK  ?= dev
 
-.PHONY: plan test bench install clean promtool amtool
+.PHONY: plan test bench install clean promtool amtool checkov scan
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,24 @@ promtool amtool:
 	    echo "warning: $@ missing and not installable here (needs apt-get and root or sudo); its tests will skip" >&2; \
 	  fi; }
 
+## checkov (pinned in requirements-checkov.txt) in its own virtualenv, for the scanner gate
+## (docs/scanners.md): the tests scan the exported dev and prod plans with it.
+CHECKOV_VENV ?= .venv-checkov
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
+checkov: $(CHECKOV_VENV)/.installed
+
+## checkov on the exported dev and prod plans; fails on findings not in policies/checkov-skips.yaml.
+scan: $(VENV)/.installed checkov
+	$(PY) -m tools.export.scan
+
 ## Whole test suite.
-test: $(VENV)/.installed promtool amtool
+test: $(VENV)/.installed promtool amtool checkov
 	$(PY) -m pytest -q -n 2 tests
 
 ## Wall time and peak memory of the offline plan for dev and prod.
@@ -47,4 +63,4 @@ bench: $(VENV)/.installed
 	$(PY) -m tools.bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache

@@ -11,3 +11,11 @@ def dev_plan():
 @pytest.fixture(scope="session")
 def prod_plan():
     return plan("prod")
+
+
+@pytest.fixture(scope="session")
+def checkov_report(dev_plan, prod_plan):
+    """checkov's findings on the dev, prod and mutated-dev exports (one cached run)."""
+    from tests.scanner_support import checkov_findings, mutated
+
+    return checkov_findings([dev_plan, prod_plan, mutated(dev_plan)])

@@ -164,3 +164,12 @@ def test_prod_waits_for_dev_and_a_manual_approval(deploy):
 
 def test_deploys_never_cancel_a_running_update(deploy):
     assert deploy["concurrency"]["cancel-in-progress"] is False
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_ci_installs_checkov_and_requires_the_scanner_gate(path):
+    steps = _load(path)["jobs"]["test"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    tests = runs.index(".venv/bin/python -m pytest -q -n 2 tests")
+    assert runs.index("make checkov") < tests
+    assert steps[tests].get("env", {}).get("TWINCLOUD_REQUIRE_CHECKOV") == "1"

@@ -4,6 +4,7 @@
     python -m tools.plan --stack prod --set aws:region=us-west-2 --json
     python -m tools.plan --stack dev --policy-pack-config policy-config.json
     python -m tools.plan --stack prod --format mermaid          # architecture diagram
+    python -m tools.plan --stack prod --format tfplan > plan.json  # for checkov & co (docs/scanners.md)
     python -m tools.plan --stack prod --diagram docs/architecture.md
 
 Prints every resource that would be created (type, name, parent, key inputs) as a tree,
@@ -21,6 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from tools.engine import Plan, PlannedResource, PlanError, jsonable, plan_project, plan_stack
+
+# Scanner exports (tools/export): Terraform plan JSON, ARM template, Kubernetes manifests.
+EXPORT_FORMATS = ("tfplan", "arm", "manifests")
 
 # Inputs worth showing in the tree view per type (everything is in --json).
 KEY_INPUTS = (
@@ -166,10 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
     parser.add_argument("--policy-pack-config", metavar="FILE",
                         help="policy pack config JSON, as for `pulumi preview --policy-pack-config`")
-    parser.add_argument("--format", choices=("tree", "json", "mermaid", "cost", "timeline", "markdown"), default=None,
+    parser.add_argument("--format", choices=("tree", "json", "mermaid", "cost", "timeline", "markdown",
+                                             *EXPORT_FORMATS), default=None,
                         help="output format (default tree; --json is the same as --format json): cost = monthly "
                              "estimate, timeline = rebuild critical path, markdown = the pull-request comment "
-                             "(with --diff)")
+                             "(with --diff); tfplan, arm and manifests are the scanner exports of docs/scanners.md")
     parser.add_argument("--assume", action="append", default=[], metavar="KEY=VALUE",
                         help="a usage assumption of the cost estimate, e.g. nat_gb_per_gateway=500 (docs/cost.md)")
     parser.add_argument("--diff", metavar="BASE", default=None,
@@ -213,6 +218,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote the {plan.stack} architecture diagram to {args.diagram}", file=sys.stderr)
     elif fmt == "json":
         print(json.dumps(plan.to_json(), indent=2, sort_keys=False, default=str))
+    elif fmt in EXPORT_FORMATS:
+        from tools.export.cli import render_export
+
+        try:
+            print(render_export(plan, fmt), end="")
+        except ValueError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
     elif fmt == "mermaid":
         from tools.diagram import render_mermaid
 

@@ -70,6 +70,19 @@ ARM_TYPES: dict[str, tuple[str, str]] = {
         "Microsoft.Storage/storageAccounts/managementPolicies", "{accountName}/default"),
 }
 
+# Properties azure-native names differently from the ARM wire format (the SDK uses the
+# specs' x-ms-client-name): (resource token or nested Args class, SDK name) -> wire name.
+# Storage: networkAcls is what ARM and checkov read (checkov 3.3.30
+# checkov/arm/checks/resource/StorageAccountDefaultNetworkAccessDeny.py reads
+# properties.networkAcls.defaultAction); rule fields per the Storage REST API
+# (learn.microsoft.com/rest/api/storagerp/storage-accounts/create, VirtualNetworkRule.id,
+# IPRule.value; unverified here).
+WIRE_NAMES: dict[tuple[str, str], str] = {
+    ("azure-native:storage:StorageAccount", "networkRuleSet"): "networkAcls",
+    ("pulumi_azure_native.storage.VirtualNetworkRuleArgs", "virtualNetworkResourceId"): "id",
+    ("pulumi_azure_native.storage.IPRuleArgs", "iPAddressOrRange"): "value",
+}
+
 # azure-native resources that are data-plane operations, not ARM resources: no template twin.
 DATA_PLANE = {"azure-native:storage:Blob", "azure-native:storage:StorageAccountStaticWebsite"}
 
@@ -119,7 +132,8 @@ def _nest(value: Any, prop: sdk.Prop | None) -> Any:
             continue
         t = sdk.best_nested(item, prop.nested)
         props = sdk.properties(t)
-        inner = {k: _nest(v, props.get(k)) for k, v in item.items()}
+        owner = f"{t.__module__.rsplit('._', 1)[0]}.{t.__name__}"
+        inner = {WIRE_NAMES.get((owner, k), k): _nest(v, props.get(k)) for k, v in item.items()}
         if _is_subresource(t):
             top = {k: inner.pop(k) for k in ("id", "name", "type", "etag") if k in inner}
             inner = {**top, "properties": inner} if inner else top
@@ -142,6 +156,10 @@ def arm_resource(r: PlannedResource, params: dict[str, Any]) -> dict[str, Any]:
         if key in path_params:
             continue
         value = _plain(_nest(value, props.get(key)), params, f"{r.name}_{key}")
+        key = WIRE_NAMES.get((r.type, key), key)
+        if key == "identity" and isinstance(value, dict) and isinstance(value.get("userAssignedIdentities"), list):
+            # azure-native takes a list of identity ids; ARM a map of id -> {} (as tools/mocks.py answers)
+            value = {**value, "userAssignedIdentities": {i: {} for i in value["userAssignedIdentities"]}}
         if key in ENVELOPE:
             out[key] = value
         elif key == "properties" and isinstance(value, dict):

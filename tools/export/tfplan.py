@@ -26,9 +26,10 @@ from tools.engine import UNKNOWN, Plan, PlannedResource, Secret
 from tools.export import sdk
 from tools.export.terraform_names import TF_BLOCK_RENAMES, TF_PROVIDERS, tf_type
 
-FORMAT_VERSION = "1.2"
-# The Terraform release whose JSON plan format this mirrors (format_version 1.2).
-TERRAFORM_VERSION = "1.9.8"
+# "The output includes a format_version key, which as of Terraform 1.1.0 has value 1.0"
+# (developer.hashicorp.com/terraform/internals/json-format); checkov requires both keys.
+FORMAT_VERSION = "1.0"
+TERRAFORM_VERSION = "1.1.0"
 
 _NAME_BAD = re.compile(r"[^A-Za-z0-9_-]")
 
