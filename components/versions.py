@@ -94,6 +94,13 @@ CHARTS: dict[str, ChartPin] = {
         repo=PROMETHEUS_COMMUNITY, chart="kube-prometheus-stack", version="88.5.3", app_version="v0.93.1",
         verified=f"{_KPS}/Chart.yaml (version 88.5.3, appVersion v0.93.1 = prometheus-operator)",
     ),
+    # The operator's CRDs as their own release (kube-prometheus-stack's crds.enabled is off):
+    # same commit, same operator version as kube-prometheus-stack's appVersion.
+    "prometheus-operator-crds": ChartPin(
+        repo=PROMETHEUS_COMMUNITY, chart="prometheus-operator-crds", version="31.0.1", app_version="v0.93.1",
+        verified="prometheus-community/helm-charts@cf408a290aec charts/prometheus-operator-crds/Chart.yaml "
+                 "(version 31.0.1, appVersion v0.93.1)",
+    ),
     "loki": ChartPin(
         repo=GRAFANA_COMMUNITY, chart="loki", version="18.11.0", app_version="3.7.6",
         verified=f"{_LOKI}/Chart.yaml (version 18.11.0, appVersion 3.7.6); gh-pages index.yaml",

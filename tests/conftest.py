@@ -19,3 +19,14 @@ def checkov_report(dev_plan, prod_plan):
     from tests.scanner_support import checkov_findings, mutated
 
     return checkov_findings([dev_plan, prod_plan, mutated(dev_plan)])
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say which pinned charts the render tests could not render yet, and what is missing."""
+    from tests.render_support import awaiting_report
+
+    lines = awaiting_report()
+    if lines:
+        terminalreporter.section("pinned charts awaiting their chart in shared/charts (not rendered)")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 # Helm release names. Each chart names its main objects after the release when the release
 # name contains the chart name (``loki`` -> ``loki-gateway``), so these stay short and stable.
+CRDS_RELEASE = "prometheus-operator-crds"
 PROMETHEUS_RELEASE = "kube-prometheus-stack"
 LOKI_RELEASE = "loki"
 TEMPO_RELEASE = "tempo"

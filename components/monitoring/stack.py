@@ -3,7 +3,8 @@
 Builds two namespaces (``monitoring`` for the backends, ``monitoring-agents`` for the node
 agents), the service accounts bound to the cloud identities of the Loki and Tempo buckets,
 the Alertmanager config and Grafana admin Secrets, the dashboard ConfigMaps, NetworkPolicies,
-and five pinned Helm releases: kube-prometheus-stack (Prometheus, Alertmanager, operator,
+and six pinned Helm releases: prometheus-operator-crds (the operator's CRDs, installed and
+upgraded before everything else), kube-prometheus-stack (Prometheus, Alertmanager, operator,
 node-exporter, kube-state-metrics), Loki 3, Tempo 2.6 (single binary), Alloy (DaemonSet)
 and Grafana.
 
@@ -40,7 +41,7 @@ from components.monitoring.alert_rules import alert_rules
 from components.monitoring.alertmanager_config import Receiver, alertmanager_config
 from components.monitoring.alloy_config import alloy_config
 from components.monitoring.endpoints import (
-    ALLOY_RELEASE, GRAFANA_RELEASE, LOKI_RELEASE, OPERATOR_WEBHOOK_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT,
+    ALLOY_RELEASE, CRDS_RELEASE, GRAFANA_RELEASE, LOKI_RELEASE, OPERATOR_WEBHOOK_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT,
     PROMETHEUS_RELEASE, TEMPO_RELEASE, StackEndpoints,
 )
 from components.monitoring.grafana import DASHBOARD_LABEL, dashboard_json, dashboards, datasources
@@ -236,18 +237,21 @@ class MonitoringStack(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=deps)),
             )
 
+        # The operator's CRDs first, as their own release: Helm upgrades what a chart's
+        # templates hold, never what its crds/ directory installed.
+        self.crds = release("prometheus-operator-crds", CRDS_RELEASE, args.namespace, {}, [ns])
         self.prometheus_stack = release("kube-prometheus-stack", PROMETHEUS_RELEASE, args.namespace,
                                         prometheus_stack_values(
                                             endpoints=ep, prometheus=args.prometheus, alertmanager=args.alertmanager,
                                             alertmanager_secret=ALERTMANAGER_SECRET, rules=alert_rules(ep),
                                             storage_class=args.storage_class,
-                                        ), [ns, agents_ns, am_secret])
-        after_crds = [self.prometheus_stack]  # ServiceMonitor CRDs come with kube-prometheus-stack
+                                        ), [ns, agents_ns, am_secret, self.crds])
+        after_crds = [self.crds]  # ServiceMonitors need only the CRDs
 
         loki_values_out = resolved(args.loki_storage).apply(lambda target: loki_values(
             mode=args.loki_mode,
             config=loki_config(mode=args.loki_mode, storage=target, retention=args.log_retention, endpoints=ep,
-                               replication_factor=_replication_factor(args)),
+                               replication_factor=_replication_factor(args), caches=args.loki.caches),
             storage=target, service_account=args.loki_storage.service_account, sizing=args.loki,
             storage_class=args.storage_class, workload_identity=azure,
         ))

@@ -86,6 +86,40 @@ def _resources(cpu: str, memory_request: str, memory_limit: str) -> dict[str, An
     return {"requests": {"cpu": cpu, "memory": memory_request}, "limits": {"memory": memory_limit}}
 
 
+# Every container the charts render gets requests (the scheduler reserves them; without them
+# a node can be packed until the kubelet evicts). Sizes for the small helpers, one place.
+SMALL = {"cpu": "10m", "memory_request": "32Mi", "memory_limit": "64Mi"}
+HELPER_RESOURCES: dict[str, dict[str, Any]] = {
+    "kube-state-metrics": _resources("50m", "128Mi", "256Mi"),
+    "node-exporter": _resources("50m", "64Mi", "128Mi"),
+    "webhook-jobs": _resources(**SMALL),
+    "loki-gateway": _resources("50m", "64Mi", "128Mi"),
+    "memcached-exporter": _resources(**SMALL),
+    "grafana": _resources("100m", "256Mi", "512Mi"),
+    "grafana-sidecar": _resources("20m", "64Mi", "128Mi"),
+}
+
+# A container that needs nothing from the kernel beyond an unprivileged process.
+RESTRICTED_CONTAINER: dict[str, Any] = {
+    "allowPrivilegeEscalation": False,
+    "capabilities": {"drop": ["ALL"]},
+    "readOnlyRootFilesystem": True,
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
+
+# kube-state-metrics 8.4.0's default collectors minus ``secrets``: listing every Secret in the
+# cluster is not worth a metric nothing here reads (kube-prometheus-stack 88.5.3's rules use
+# no kube_secret_* series). Source: prometheus-community/helm-charts@cf408a290aec
+# charts/kube-state-metrics/values.yaml ``collectors``.
+KSM_COLLECTORS = [
+    "certificatesigningrequests", "configmaps", "cronjobs", "daemonsets", "deployments", "endpointslices",
+    "horizontalpodautoscalers", "ingresses", "jobs", "leases", "limitranges", "mutatingwebhookconfigurations",
+    "namespaces", "networkpolicies", "nodes", "persistentvolumeclaims", "persistentvolumes",
+    "poddisruptionbudgets", "pods", "replicasets", "replicationcontrollers", "resourcequotas", "services",
+    "statefulsets", "storageclasses", "validatingwebhookconfigurations", "volumeattachments",
+]
+
+
 # -- kube-prometheus-stack --------------------------------------------------------------
 
 def prometheus_stack_values(
@@ -98,7 +132,9 @@ def prometheus_stack_values(
     storage_class: str | None,
 ) -> dict[str, Any]:
     return {
-        "crds": {"enabled": True},
+        # The CRDs are their own release (prometheus-operator-crds, same operator version),
+        # installed before this one: Helm never upgrades what a chart's crds/ installed.
+        "crds": {"enabled": False},
         "grafana": {"enabled": False},  # deployed from its own pinned chart
         "windowsMonitoring": {"enabled": False},
         # Managed control planes (EKS, AKS) expose none of these; scraping them only fires alerts.
@@ -114,16 +150,25 @@ def prometheus_stack_values(
         "prometheusOperator": {
             "image": image_parts("prometheus-operator"),
             "prometheusConfigReloader": {"image": image_parts("prometheus-config-reloader")},
-            "admissionWebhooks": {"patch": {"image": image_parts("kube-webhook-certgen")}},
+            "admissionWebhooks": {"patch": {"image": image_parts("kube-webhook-certgen"),
+                                            "resources": HELPER_RESOURCES["webhook-jobs"]}},
             "resources": _resources("100m", "256Mi", "512Mi"),
         },
-        "kube-state-metrics": {"image": image_parts("kube-state-metrics")},
+        "kube-state-metrics": {"image": image_parts("kube-state-metrics"), "collectors": KSM_COLLECTORS,
+                               "resources": HELPER_RESOURCES["kube-state-metrics"]},
         "nodeExporter": {"enabled": True, "operatingSystems": {"aix": {"enabled": False},
                                                                "darwin": {"enabled": False}}},
         "prometheus-node-exporter": {
             # hostNetwork/hostPID/hostPath: lives in the privileged agents namespace.
             "namespaceOverride": endpoints.agents_namespace,
             "image": {**image_parts("node-exporter"), "distroless": False},  # the pinned tag is the distroless one
+            "resources": HELPER_RESOURCES["node-exporter"],
+            # Host network and PID namespaces stay (the chart's defaults, and how node_exporter's
+            # README runs it: its collectors must see the node, not the pod); everything else is
+            # taken away: it runs as nobody, with no capability, no privilege escalation and
+            # the runtime's seccomp profile.
+            "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
+            "containerSecurityContext": RESTRICTED_CONTAINER,
         },
         "alertmanager": {
             "alertmanagerSpec": {
@@ -195,17 +240,25 @@ def loki_values(
         },
         # Only the Loki pods themselves (single binary, or read/write/backend) read and write
         # the object store, so only they opt into AKS workload identity.
-        "defaults": {"podLabels": pod_labels},
+        "defaults": {"podLabels": pod_labels,
+                     # The cloud identity arrives in its own projected token (EKS Pod Identity,
+                     # AKS workload identity); Loki never calls the Kubernetes API.
+                     "automountServiceAccountToken": False},
         # The pods run as the service account the cloud identity is bound to; the chart must
         # neither create nor rename it (an earlier chart default changed and broke bindings).
         "serviceAccount": {"create": False, "name": service_account},
-        "gateway": {"image": image_parts("loki-gateway"), "replicas": 1 if mode == "single-binary" else 2},
+        "gateway": {"image": image_parts("loki-gateway"), "replicas": 1 if mode == "single-binary" else 2,
+                    "resources": HELPER_RESOURCES["loki-gateway"],
+                    # The access-log exporter sidecar (an extra, unpinned image) is off: Loki's own
+                    # request metrics cover the same traffic.
+                    "metrics": {"enabled": False}},
         "lokiCanary": {"enabled": False},
         "test": {"enabled": False},
         "sidecar": {"rules": {"enabled": False}},
         "monitoring": {"serviceMonitor": {"enabled": True}},
         "memcached": {"image": image_parts("memcached")},
-        "memcachedExporter": {"image": image_parts("memcached-exporter")},
+        "memcachedExporter": {"image": image_parts("memcached-exporter"),
+                              "resources": HELPER_RESOURCES["memcached-exporter"]},
         "chunksCache": {"enabled": sizing.caches, "allocatedMemory": 1024},
         "resultsCache": {"enabled": sizing.caches, "allocatedMemory": 256},
     }
@@ -216,8 +269,9 @@ def loki_values(
     else:
         values["singleBinary"] = {"replicas": 0}
         values["write"] = {"replicas": sizing.replicas, "persistence": persistence, "resources": resources}
+        # The backend's own toggle defaults to on (for the rules sidecar, which is off here).
         values["backend"] = {"replicas": sizing.replicas, "persistence": persistence, "resources": resources,
-                             "sidecar": False}
+                             "sidecar": False, "automountServiceAccountToken": False}
         # The read path scales with query load: the HPA owns its replica count.
         values["read"] = {"autoscaling": {"enabled": True, "minReplicas": sizing.read_min_replicas,
                                           "maxReplicas": sizing.read_max_replicas,
@@ -252,7 +306,9 @@ def tempo_values(
                                 "seccompProfile": {"type": "RuntimeDefault"}},
         },
         "config": yaml.safe_dump(config, sort_keys=False),
-        "serviceAccount": {"create": False, "name": service_account},
+        # The chart copies automountServiceAccountToken onto the pod; Tempo never calls the
+        # Kubernetes API (its storage identity comes in its own projected token).
+        "serviceAccount": {"create": False, "name": service_account, "automountServiceAccountToken": False},
         "podLabels": {WORKLOAD_IDENTITY_LABEL: "true"} if workload_identity else {},
         "persistence": persistence,
         "serviceMonitor": {"enabled": True},
@@ -262,16 +318,40 @@ def tempo_values(
 
 # -- Alloy --------------------------------------------------------------------------------
 
+ALLOY_STORAGE_PATH = "/var/lib/alloy/data"  # chart default /tmp/alloy: lost with the pod
+ALLOY_HOST_PATH = "/var/lib/twincloud-alloy"
+
+# What Alloy reads from the Kubernetes API: only pods, for ``discovery.kubernetes`` (role
+# pod). The chart's default rules add cluster-wide Secrets/ConfigMaps (for remote.kubernetes.*),
+# nodes, events and more for components this config does not use. The chart's ClusterRole
+# template appends ``rules`` and ``clusterRules`` with toYaml, so an empty list in either
+# renders a stray ``[]`` and an unparseable document (grafana/alloy@233907cff225
+# operations/helm/charts/alloy/templates/rbac.yaml): the one rule is split across the two.
+ALLOY_RBAC_RULES = [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}]
+ALLOY_RBAC_CLUSTER_RULES = [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]
+
+
 def alloy_values(*, config: str) -> dict[str, Any]:
     pin = _image("alloy")
     return {
         "image": {"registry": pin.registry, "repository": pin.repository, "tag": pin.tag},
         "configReloader": {"image": {**image_parts("alloy-config-reloader"), "digest": ""}},
-        "controller": {"type": "daemonset"},
+        "rbac": {"rules": ALLOY_RBAC_RULES, "clusterRules": ALLOY_RBAC_CLUSTER_RULES},
         "alloy": {
             "configMap": {"create": True, "content": config},
             "enableReporting": False,
-            "mounts": {"varlog": True},  # /var/log/pods, read-only
+            "mounts": {
+                "varlog": True,  # /var/log/pods, read-only
+                # loki.source.file keeps its read positions (and remote_write its WAL) under
+                # the storage path: on the node, so a restarted agent resumes where it stopped.
+                "extra": [{"name": "alloy-data", "mountPath": ALLOY_STORAGE_PATH}],
+            },
+            "storagePath": ALLOY_STORAGE_PATH,
+            # Root (UID 0) stays: pod log files are root-owned and not world-readable, and the
+            # node's data directory is root's. Every capability is dropped (root reads and
+            # writes only what root owns), no privilege escalation, read-only image, and the
+            # runtime's seccomp profile.
+            "securityContext": {**RESTRICTED_CONTAINER, "runAsUser": 0, "runAsGroup": 0},
             "extraPorts": [
                 {"name": "otlp-grpc", "port": OTLP_GRPC_PORT, "targetPort": OTLP_GRPC_PORT, "protocol": "TCP"},
                 {"name": "otlp-http", "port": OTLP_HTTP_PORT, "targetPort": OTLP_HTTP_PORT, "protocol": "TCP"},
@@ -279,6 +359,9 @@ def alloy_values(*, config: str) -> dict[str, Any]:
             "listenPort": ALLOY_HTTP_PORT,
             "resources": _resources("100m", "256Mi", "1Gi"),
         },
+        "controller": {"volumes": {"extra": [
+            {"name": "alloy-data", "hostPath": {"path": ALLOY_HOST_PATH, "type": "DirectoryOrCreate"}},
+        ]}},
         "service": {"enabled": True, "type": "ClusterIP"},
         "serviceMonitor": {"enabled": True},
     }
@@ -298,14 +381,20 @@ def grafana_values(
     persistence: dict[str, Any] = {"enabled": sizing.persistence, "size": sizing.storage_size}
     if sizing.persistence and storage_class:
         persistence["storageClassName"] = storage_class
-    return {
+    values: dict[str, Any] = {
         "image": {"registry": pin.registry, "repository": pin.repository, "tag": pin.tag},
         "replicas": sizing.replicas,
+        "resources": HELPER_RESOURCES["grafana"],
+        # A Role in the monitoring namespace, not the chart's cluster-wide read of every
+        # ConfigMap and Secret: the dashboard sidecar looks only at this namespace.
+        "rbac": {"namespaced": True},
         "admin": {"existingSecret": admin_secret, "userKey": "admin-user", "passwordKey": "admin-password"},
         "datasources": {"datasources.yaml": datasources},
         "sidecar": {
             "image": {**image_parts("grafana-sidecar"), "sha": ""},
+            "resources": HELPER_RESOURCES["grafana-sidecar"],
             "dashboards": {"enabled": True, "label": dashboard_label, "labelValue": "1",
+                           "resource": "configmap",  # our dashboards are ConfigMaps; no Secret reads
                            "folderAnnotation": "grafana_folder",
                            "provider": {"foldersFromFilesStructure": True}},
         },
@@ -319,3 +408,8 @@ def grafana_values(
             "auth.anonymous": {"enabled": False},
         },
     }
+    if sizing.persistence:
+        # One ReadWriteOnce volume: a rolling update's new pod would wait for the old pod's
+        # volume forever (on another node). Recreate stops the old pod first.
+        values["deploymentStrategy"] = {"type": "Recreate"}
+    return values
