@@ -56,6 +56,12 @@ ARM_TYPES: dict[str, tuple[str, str]] = {
     "azure-native:privatedns:VirtualNetworkLink": (
         "Microsoft.Network/privateDnsZones/virtualNetworkLinks", "{privateZoneName}/{virtualNetworkLinkName}"),
     "azure-native:redis:Redis": ("Microsoft.Cache/redis", "{name}"),
+    "azure-native:redisenterprise:RedisEnterprise": ("Microsoft.Cache/redisEnterprise", "{clusterName}"),
+    "azure-native:redisenterprise:Database": (
+        "Microsoft.Cache/redisEnterprise/databases", "{clusterName}/{databaseName}"),
+    "azure-native:redisenterprise:AccessPolicyAssignment": (
+        "Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments",
+        "{clusterName}/{databaseName}/{accessPolicyAssignmentName}"),
     "azure-native:servicebus:Namespace": ("Microsoft.ServiceBus/namespaces", "{namespaceName}"),
     "azure-native:servicebus:Queue": ("Microsoft.ServiceBus/namespaces/queues", "{namespaceName}/{queueName}"),
     "azure-native:servicebus:Topic": ("Microsoft.ServiceBus/namespaces/topics", "{namespaceName}/{topicName}"),
