@@ -210,3 +210,9 @@ def test_skip_entry_without_reason_is_rejected(tmp_path):
 
 def test_docs_link_the_skip_file():
     assert "policies/checkov-skips.yaml" in (ROOT / "docs" / "scanners.md").read_text()
+
+
+def test_every_block_rename_cites_its_source():
+    from tools.export.terraform_names import TF_BLOCK_RENAME_ROWS
+
+    assert [k for k, (_, source) in TF_BLOCK_RENAME_ROWS.items() if not source.strip()] == []

@@ -79,40 +79,52 @@ TF_TYPES: dict[str, tuple[str, str]] = {
 # Terraform provider (registry address) per Pulumi package.
 TF_PROVIDERS = {"aws": "registry.terraform.io/hashicorp/aws", "random": "registry.terraform.io/hashicorp/random"}
 
-# List blocks the bridge pluralised: (Terraform type, path of SDK Python names) -> Terraform block name.
-# Everything else keeps the SDK's Python name. Source: the Terraform AWS provider's resource docs
-# (TF_AWS_DOCS.format(type without "aws_")); the blocks checkov reads are also named so in its
-# checks (checkov 3.3.30, e.g. CloudfrontDistributionOriginFailover reads origin_group/member).
-TF_BLOCK_RENAMES: dict[tuple[str, str], str] = {
-    ("aws_cloudfront_distribution", "origins"): "origin",
-    ("aws_cloudfront_distribution", "origins.custom_headers"): "custom_header",
-    ("aws_cloudfront_distribution", "custom_error_responses"): "custom_error_response",
-    ("aws_cloudfront_distribution", "ordered_cache_behaviors"): "ordered_cache_behavior",
-    ("aws_cloudfront_distribution", "origin_groups"): "origin_group",
-    ("aws_cloudfront_distribution", "origin_groups.members"): "member",
-    ("aws_cloudfront_distribution", "default_cache_behavior.function_associations"): "function_association",
-    ("aws_cloudfront_distribution", "default_cache_behavior.lambda_function_associations"):
-        "lambda_function_association",
-    ("aws_route_table", "routes"): "route",
-    ("aws_ecr_replication_configuration", "replication_configuration.rules"): "rule",
-    ("aws_ecr_replication_configuration", "replication_configuration.rules.destinations"): "destination",
-    ("aws_ecr_replication_configuration", "replication_configuration.rules.repository_filters"):
-        "repository_filter",
-    ("aws_ecr_repository", "encryption_configurations"): "encryption_configuration",
-    ("aws_eks_addon", "pod_identity_associations"): "pod_identity_association",
-    ("aws_eks_node_group", "taints"): "taint",
-    ("aws_route53_record", "aliases"): "alias",
-    ("aws_route53_record", "failover_routing_policies"): "failover_routing_policy",
-    ("aws_s3_bucket_lifecycle_configuration", "rules"): "rule",
-    ("aws_s3_bucket_lifecycle_configuration", "rules.transitions"): "transition",
-    ("aws_s3_bucket_lifecycle_configuration", "rules.noncurrent_version_transitions"):
-        "noncurrent_version_transition",
-    ("aws_s3_bucket_server_side_encryption_configuration", "rules"): "rule",
-    ("aws_s3_bucket_replication_configuration", "rules"): "rule",
-    ("aws_acm_certificate", "validation_options"): "validation_option",
-    ("aws_iam_role", "inline_policies"): "inline_policy",
-    ("aws_elasticache_replication_group", "log_delivery_configurations"): "log_delivery_configuration",
+# List blocks the bridge pluralised: (Terraform type, path of SDK Python names) -> (Terraform
+# block name, source). Everything else keeps the SDK's Python name; a test checks each path is
+# a list of objects in the SDK.
+_CKV = "read under this name by checkov 3.3.30 (checkov/terraform/checks/{})"
+_TF_DOC = "hashicorp/terraform-provider-aws@{}:website/docs/r/{}.html.markdown"
+_HCL = "unverified at the provider docs; the block name is the one public Terraform code uses (find_string)"
+TF_BLOCK_RENAME_ROWS: dict[tuple[str, str], tuple[str, str]] = {
+    ("aws_cloudfront_distribution", "origins"): ("origin", _HCL),
+    ("aws_cloudfront_distribution", "origins.custom_headers"): ("custom_header", _HCL),
+    ("aws_cloudfront_distribution", "custom_error_responses"): ("custom_error_response", _HCL),
+    ("aws_cloudfront_distribution", "ordered_cache_behaviors"): (
+        "ordered_cache_behavior", _CKV.format("resource/aws/CloudfrontDistributionEncryption.py")),
+    ("aws_cloudfront_distribution", "origin_groups"): (
+        "origin_group", _CKV.format("resource/aws/CloudfrontDistributionOriginFailover.py")),
+    ("aws_cloudfront_distribution", "origin_groups.members"): (
+        "member", _CKV.format("resource/aws/CloudfrontDistributionOriginFailover.py")),
+    ("aws_cloudfront_distribution", "default_cache_behavior.function_associations"): ("function_association", _HCL),
+    ("aws_cloudfront_distribution", "default_cache_behavior.lambda_function_associations"): (
+        "lambda_function_association", _HCL),
+    ("aws_route_table", "routes"): ("route", _TF_DOC.format("0692bf71a3d55b078c47d710e64df27dedfdc540", "route_table")),
+    ("aws_ecr_replication_configuration", "replication_configuration.rules"): (
+        "rule", _TF_DOC.format("09e0df0d6c2434b99f3f6b3e991fba3c5262fd1b", "ecr_replication_configuration")),
+    ("aws_ecr_replication_configuration", "replication_configuration.rules.destinations"): (
+        "destination", _TF_DOC.format("09e0df0d6c2434b99f3f6b3e991fba3c5262fd1b", "ecr_replication_configuration")),
+    ("aws_ecr_replication_configuration", "replication_configuration.rules.repository_filters"): (
+        "repository_filter", _TF_DOC.format("09e0df0d6c2434b99f3f6b3e991fba3c5262fd1b", "ecr_replication_configuration")),
+    ("aws_ecr_repository", "encryption_configurations"): (
+        "encryption_configuration", _CKV.format("resource/aws/ECRRepositoryEncrypted.py")),
+    ("aws_eks_addon", "pod_identity_associations"): (
+        "pod_identity_association", "hashicorp/terraform-provider-aws internal/service/eks/addon_test.go "
+                                    "(testAccAddonConfig, find_string)"),
+    ("aws_eks_node_group", "taints"): ("taint", _HCL),
+    ("aws_route53_record", "aliases"): ("alias", _HCL),
+    ("aws_route53_record", "failover_routing_policies"): ("failover_routing_policy", _HCL),
+    ("aws_s3_bucket_lifecycle_configuration", "rules"): ("rule", _CKV.format("resource/aws/S3AbortIncompleteUploads.py")),
+    ("aws_s3_bucket_lifecycle_configuration", "rules.transitions"): ("transition", _HCL),
+    ("aws_s3_bucket_lifecycle_configuration", "rules.noncurrent_version_transitions"): (
+        "noncurrent_version_transition", _HCL),
+    ("aws_s3_bucket_server_side_encryption_configuration", "rules"): (
+        "rule", _CKV.format("graph_checks/aws/S3KMSEncryptedByDefault.json")),
+    ("aws_s3_bucket_replication_configuration", "rules"): ("rule", _HCL),
+    ("aws_acm_certificate", "validation_options"): ("validation_option", _HCL),
+    ("aws_iam_role", "inline_policies"): ("inline_policy", _CKV.format("resource/aws/IAMAdminPolicyDocument.py")),
+    ("aws_elasticache_replication_group", "log_delivery_configurations"): ("log_delivery_configuration", _HCL),
 }
+TF_BLOCK_RENAMES: dict[tuple[str, str], str] = {k: v[0] for k, v in TF_BLOCK_RENAME_ROWS.items()}
 
 
 def tf_type(pulumi_type: str) -> str | None:
