@@ -250,3 +250,58 @@ def chart_schema(chart_path: Path) -> dict[str, Any] | None:
 
     with helm.Chart.load(str(chart_path)) as loaded:
         return loaded.schema
+
+
+# -- Helm values keys: does the chart know every key we set? ---------------------------------
+
+# Keys whose value is a Kubernetes object or a free map, whatever the chart's example holds:
+# their content is checked where it lands (the rendered objects against the Kubernetes schema).
+K8S_OBJECT_KEYS = frozenset({
+    "securityContext", "containerSecurityContext", "podSecurityContext", "resources", "affinity",
+    "nodeSelector", "tolerations", "podLabels", "podAnnotations", "labels", "annotations",
+})
+
+
+def raw_defaults(chart_dir: Path) -> dict[str, Any]:
+    """The chart's values.yaml with its subcharts' values.yaml under their names (nulls kept:
+    a key whose default is ``null`` is still a key the chart knows)."""
+    values = copy.deepcopy(_defaults(chart_dir))
+    for dep in dependencies(chart_dir):
+        sub = chart_dir / "charts" / dep["name"]
+        if not (sub / "Chart.yaml").is_file():
+            sub = _found(dep["name"], str(dep["version"])) or sub
+        if (sub / "values.yaml").is_file():
+            key = dep.get("alias") or dep["name"]
+            values[key] = _deep_merge(raw_defaults(sub), values.get(key) or {})
+    return values
+
+
+def template_text(chart_dir: Path) -> str:
+    parts = [p.read_text(errors="replace") for p in chart_dir.rglob("templates/**/*") if p.is_file()]
+    return "\n".join(parts)
+
+
+def unknown_values_keys(values: dict[str, Any], chart_dir: Path, free_form: tuple[str, ...] = ()) -> list[str]:
+    """Dotted paths of keys in ``values`` that the chart at ``chart_dir`` neither declares in its
+    values.yaml (or a subchart's) nor reads in a template (``.Values.a.b``). Below a key whose
+    default is an empty map, ``null``, not a map, or a Kubernetes object (``K8S_OBJECT_KEYS``),
+    or a path in ``free_form``, anything goes."""
+    defaults = raw_defaults(chart_dir)
+    templates = template_text(chart_dir)
+    found: list[str] = []
+
+    def walk(node: dict[str, Any], default: Any, path: str) -> None:
+        for key, value in node.items():
+            dotted = f"{path}{key}"
+            if dotted in free_form:
+                continue
+            if not isinstance(default, dict) or key not in default:
+                if f".Values.{dotted}" not in templates:
+                    found.append(dotted)
+                continue
+            below = default[key]
+            if isinstance(value, dict) and isinstance(below, dict) and below and key not in K8S_OBJECT_KEYS:
+                walk(value, below, f"{dotted}.")
+
+    walk(values, defaults, "")
+    return found

@@ -223,7 +223,9 @@ def loki_values(
         bucket = storage.container
     else:
         raise TypeError(f"unsupported storage target {storage!r}")
-    chart_storage["bucketNames"] = {"chunks": bucket, "ruler": bucket, "admin": bucket}
+    # The chart reads only ``chunks`` and ``ruler`` (charts/loki/templates/_helpers.tpl, ``dig``
+    # at loki-18.11.0); an ``admin`` bucket is for Grafana Enterprise Logs and was dead config.
+    chart_storage["bucketNames"] = {"chunks": bucket, "ruler": bucket}
     persistence = {"size": sizing.storage_size, **({"storageClass": storage_class} if storage_class else {})}
     resources = _resources("250m", "512Mi", sizing.memory_limit)
     values: dict[str, Any] = {
