@@ -77,6 +77,8 @@ def build_azure(cfg: StackConfig, prefix: str) -> AzurePlatform:
         admin_group_object_ids=list(az.aks.admin_group_object_ids),
         deployer_principal_type=az.aks.deployer_principal_type,
         kubelogin_mode=az.aks.kubelogin_mode,
+        encryption_at_host=az.aks.encryption_at_host,
+        log_retention_days=az.aks.log_retention_days,
     ))
 
     identities = {
@@ -98,6 +100,7 @@ def build_azure(cfg: StackConfig, prefix: str) -> AzurePlatform:
         sku=az.acr.sku,
         zone_redundant=bool(zones),
         public_network_access=az.acr.public_network_access,
+        quarantine=az.acr.quarantine,
         protect=cfg.protect_stateful,
     ))
     redis, redis_id, redis_group = _session_store(cfg, prefix, rg, location, zones, principals)
@@ -156,6 +159,7 @@ def build_azure(cfg: StackConfig, prefix: str) -> AzurePlatform:
         sku=kv.sku,
         soft_delete_retention_days=kv.soft_delete_retention_days,
         purge_protection=kv.purge_protection,
+        secrets_expire_on=kv.secrets_expire_on,
         protect=cfg.protect_stateful,
     ))
 

@@ -2,6 +2,8 @@
 
 import re
 
+from datetime import date
+
 import pytest
 
 from components.azure import roles
@@ -96,7 +98,7 @@ def test_vault_uri_is_exported(prod_plan):
 
 
 def build(**overrides):
-    base = dict(resource_group_name="rg", location="westeurope")
+    base = dict(resource_group_name="rg", location="westeurope", secrets_expire_on=date(2027, 12, 31))
     base.update(overrides)
     return run_component(lambda: KeyVault("kv", KeyVaultArgs(**base)))
 
@@ -115,7 +117,25 @@ def test_purge_protection_off_needs_the_explicit_arg():
     (dict(soft_delete_retention_days=3), "7-90"),
     (dict(secrets={"bad_name": "x"}), "letters, digits and '-'"),
     (dict(secrets={"k": "x"}, generated_secrets=[GeneratedSecretSpec(name="k")]), "given twice"),
+    (dict(secrets={"k": "x"}), "secrets need an expiry"),
 ])
 def test_component_rejects_bad_args(bad, match):
+    bad = {"secrets_expire_on": None, **bad} if "secrets_expire_on" not in bad else bad
     with pytest.raises(ValueError, match=match):
         KeyVault("kv", KeyVaultArgs(resource_group_name="rg", location="westeurope", **bad))
+
+
+def test_every_secret_expires_on_the_configured_day_and_has_a_content_type(prod_plan):
+    for secret in prod_plan.of_type(SECRET):
+        props = secret.inputs["properties"]
+        assert props["attributes"]["expires"] == 1830211200  # 2027-12-31T00:00:00Z (Pulumi.prod.yaml)
+        assert props["contentType"] == "text/plain"
+
+
+def test_secrets_without_an_expiry_date_are_a_config_error():
+    from pydantic import ValidationError
+
+    from stacks.config.azure import KeyVaultConfig
+
+    with pytest.raises(ValidationError, match="secretsExpireOn|secrets need an expiry date"):
+        KeyVaultConfig.model_validate({"generatedSecrets": [{"name": "hmac-signing-key"}]})

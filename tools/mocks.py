@@ -398,6 +398,7 @@ _ARM_CHILD_PATHS: dict[str, tuple[str | None, str]] = {
         "containerName", "Microsoft.Storage/storageAccounts/{accountName}/blobServices/default/containers/{leaf}"),
     "azure-native:storage:BlobServiceProperties": (
         None, "Microsoft.Storage/storageAccounts/{accountName}/blobServices/{leaf}"),
+    "azure-native:operationalinsights:Workspace": ("workspaceName", "Microsoft.OperationalInsights/workspaces/{leaf}"),
     "azure-native:storage:ManagementPolicy": (
         None, "Microsoft.Storage/storageAccounts/{accountName}/managementPolicies/{leaf}"),
 }

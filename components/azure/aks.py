@@ -23,7 +23,13 @@ Secure defaults, a sentence each:
   on user pools, and node OS images take security patches automatically;
 * the Kubernetes minor version is pinned (``components.versions``); AKS applies patches of
   that minor only (``patch`` upgrade channel);
-* node counts belong to the cluster autoscaler (``ignoreChanges`` on pool counts).
+* node counts belong to the cluster autoscaler (``ignoreChanges`` on pool counts);
+* node pools encrypt at host (temp disks, OS/data disk caches and the data flowing to
+  storage), unless ``encryption_at_host=False`` is named;
+* the control plane's logs (API server, admin audit, controller manager, scheduler,
+  autoscaler, Entra/RBAC guard) go to a Log Analytics workspace through a diagnostic
+  setting, and Container insights (the ``omsagent`` add-on, Entra-authenticated) sends
+  node and pod logs there too.
 """
 
 from __future__ import annotations
@@ -36,15 +42,19 @@ import pulumi
 import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.containerservice as containerservice
 import pulumi_azure_native.managedidentity as managedidentity
+import pulumi_azure_native.monitor as monitor
+import pulumi_azure_native.operationalinsights as operationalinsights
 import pulumi_kubernetes as k8s
 
 from components.azure import roles
 from components.azure.kubeconfig import KUBELOGIN_MODES, with_kubelogin_mode
+from components.facts.azure import AKS_LOG_CATEGORIES, CONTAINER_INSIGHTS_CONFIG
 from components.naming import child_name
 from components.versions import AKS_KUBERNETES_VERSIONS
 
 SECRETS_PROVIDER_ADDON = "azureKeyvaultSecretsProvider"
 AZURE_POLICY_ADDON = "azurepolicy"
+CONTAINER_INSIGHTS_ADDON = "omsagent"
 SYSTEM_POOL_TAINT = "CriticalAddonsOnly=true:NoSchedule"
 NETWORK_POLICIES = ("azure", "calico", "cilium")
 
@@ -88,6 +98,8 @@ class AksClusterArgs:
     grant_deployer_admin: bool = True  # the identity running pulumi needs it for the k8s provider
     deployer_principal_type: str = "ServicePrincipal"  # "User" when people run pulumi themselves
     kubelogin_mode: str = "azurecli"
+    encryption_at_host: bool = True  # needs the subscription feature Microsoft.Compute/EncryptionAtHost
+    log_retention_days: int = 365  # the Log Analytics workspace the control-plane logs go to
 
 
 def dns_service_ip(service_cidr: str) -> str:
@@ -124,6 +136,29 @@ class AksCluster(pulumi.ComponentResource):
     secrets_provider_client_id: pulumi.Output[str]
     kubeconfig: pulumi.Output[str]
     provider: k8s.Provider
+
+    def _log_workspace(self, name: str, args: AksClusterArgs) -> operationalinsights.Workspace:
+        """The Log Analytics workspace the control-plane logs and Container insights write to."""
+        return operationalinsights.Workspace(
+            child_name(name, "logs"),
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
+            retention_in_days=args.log_retention_days,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _control_plane_logs(self, name: str) -> monitor.DiagnosticSetting:
+        """A diagnostic setting sending the control-plane log categories to the workspace."""
+        return monitor.DiagnosticSetting(
+            child_name(name, "control-plane-logs"),
+            name="control-plane-logs",
+            resource_uri=self.cluster.id,
+            workspace_id=self.log_workspace.id,
+            log_analytics_destination_type="Dedicated",
+            logs=[monitor.DiagnosticsLogSettingsArgs(category=c, enabled=True) for c in AKS_LOG_CATEGORIES],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
 
     def __init__(self, name: str, args: AksClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         validate_args(args)  # before registering anything
@@ -176,6 +211,7 @@ class AksCluster(pulumi.ComponentResource):
                 count=max(p.min_count, 1 if p.mode == "System" else 0),
                 max_pods=p.max_pods,
                 enable_node_public_ip=False,
+                enable_encryption_at_host=args.encryption_at_host,
                 node_labels={"twincloud.io/node-pool": p.name, **p.labels},
                 node_taints=list(dict.fromkeys(
                     [*([SYSTEM_POOL_TAINT] if p.mode == "System" else []), *p.taints])) or None,
@@ -195,6 +231,7 @@ class AksCluster(pulumi.ComponentResource):
             load_balancer_sku="standard",
             outbound_type="loadBalancer",
         )
+        self.log_workspace = self._log_workspace(name, args)
         api_access = containerservice.ManagedClusterAPIServerAccessProfileArgs(
             enable_private_cluster=args.private_cluster,
             authorized_ip_ranges=None if args.private_cluster else list(args.authorized_ip_ranges),
@@ -231,6 +268,13 @@ class AksCluster(pulumi.ComponentResource):
                     config={"enableSecretRotation": "true", "rotationPollInterval": "2m"},
                 ),
                 AZURE_POLICY_ADDON: containerservice.ManagedClusterAddonProfileArgs(enabled=True),
+                CONTAINER_INSIGHTS_ADDON: containerservice.ManagedClusterAddonProfileArgs(
+                    enabled=True,
+                    config=self.log_workspace.id.apply(lambda ws: {
+                        CONTAINER_INSIGHTS_CONFIG["workspace"].value: ws,
+                        CONTAINER_INSIGHTS_CONFIG["entra_auth"].value: "true",
+                    }),
+                ),
             },
             auto_scaler_profile=containerservice.ManagedClusterPropertiesAutoScalerProfileArgs(
                 balance_similar_node_groups="true",
@@ -244,6 +288,8 @@ class AksCluster(pulumi.ComponentResource):
                 ignore_changes=["agentPoolProfiles[*].count"],
             ),
         )
+
+        self._control_plane_logs(name)
 
         if args.identity == "SystemAssigned":
             authorization.RoleAssignment(

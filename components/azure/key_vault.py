@@ -14,6 +14,8 @@ Secure defaults, a sentence each:
 * the network ACL denies by default and admits only the given subnets (the AKS nodes, via
   their service endpoint) and trusted Azure services;
 * every secret value is a Pulumi secret, generated ones are never printed or stored plain;
+* every secret carries an expiry date (``secrets_expire_on``) and a content type, so stale
+  secrets are visible and consumers know what they hold;
 * ``protect`` is on by default for the vault.
 
 Secrets are written through Azure Resource Manager (``Microsoft.KeyVault/vaults/secrets``),
@@ -25,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
 
 import pulumi
 import pulumi_azure_native.authorization as authorization
@@ -62,6 +65,13 @@ class KeyVaultArgs:
     purge_protection: bool = True
     protect: bool = True
     vault_name: str | None = None  # default: global_name("kv", stack, location, max 24)
+    secrets_expire_on: date | None = None  # required when there are secrets
+    content_type: str = "text/plain"
+
+
+def expiry_epoch(day: date) -> int:
+    """Key Vault's ``exp`` attribute: seconds since 1970-01-01T00:00:00Z, at 00:00 UTC of ``day``."""
+    return int(datetime.combine(day, time(0, 0), tzinfo=timezone.utc).timestamp())
 
 
 def vault_name_for(stack: str, location: str) -> str:
@@ -82,6 +92,8 @@ def validate_args(args: KeyVaultArgs) -> None:
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ValueError(f"secret names given twice: {dupes}")
+    if names and args.secrets_expire_on is None:
+        raise ValueError("secrets need an expiry: set secrets_expire_on (rotate them before that day)")
 
 
 class KeyVault(pulumi.ComponentResource):
@@ -155,7 +167,12 @@ class KeyVault(pulumi.ComponentResource):
                 secret_name=secret_name,
                 vault_name=self.vault.name,
                 resource_group_name=args.resource_group_name,
-                properties=keyvault.SecretPropertiesArgs(value=pulumi.Output.secret(value)),
+                properties=keyvault.SecretPropertiesArgs(
+                    value=pulumi.Output.secret(value),
+                    content_type=args.content_type,
+                    attributes=keyvault.SecretAttributesArgs(
+                        enabled=True, expires=expiry_epoch(args.secrets_expire_on)),  # type: ignore[arg-type]
+                ),
                 opts=child,
             )
             self.secret_ids[secret_name] = secret.id

@@ -8,7 +8,10 @@ Secure defaults, a sentence each:
 * nodes pull through ``AcrPull`` on their kubelet identity: no image pull secrets exist;
 * anonymous pull is off, and a private Premium registry also blocks export of images;
 * Premium is zone-redundant (required in prod); Basic/Standard are for dev only;
-* public network access is a named, explicit choice (``public_network_access``).
+* public network access is a named, explicit choice (``public_network_access``);
+* image quarantine (``quarantine``) is off unless asked for: with it on, a pushed image
+  cannot be pulled until a scanner holding the quarantine-writer role marks it verified,
+  and the platform ships no such scanner (docs/security.md).
 """
 
 from __future__ import annotations
@@ -36,12 +39,24 @@ class ContainerRegistryArgs:
     zone_redundant: bool = True  # Premium only
     public_network_access: bool = False
     registry_name: str | None = None  # default: global_name("acr", stack, location)
+    quarantine: bool = False  # needs a scanner that releases images (docs/security.md)
     protect: bool = False  # prod: the images a DR start depends on must survive a mistaken destroy
 
 
 def registry_name_for(stack: str, location: str) -> str:
     """5-50 lower-case alphanumerics, unique per stack and location."""
     return global_name("acr", stack=stack, region=location, alphanumeric=True, max_length=50)
+
+
+def _policies(args: ContainerRegistryArgs, premium: bool) -> containerregistry.PoliciesArgs | None:
+    """Export blocking (needs a Premium registry closed to the public network) and quarantine."""
+    block_export = premium and not args.public_network_access
+    if not block_export and not args.quarantine:
+        return None
+    return containerregistry.PoliciesArgs(
+        export_policy=containerregistry.ExportPolicyArgs(status="disabled") if block_export else None,
+        quarantine_policy=containerregistry.QuarantinePolicyArgs(status="enabled") if args.quarantine else None,
+    )
 
 
 class ContainerRegistry(pulumi.ComponentResource):
@@ -69,10 +84,7 @@ class ContainerRegistry(pulumi.ComponentResource):
             anonymous_pull_enabled=False,
             public_network_access="Enabled" if args.public_network_access else "Disabled",
             zone_redundancy="Enabled" if premium and args.zone_redundant else "Disabled",
-            # Blocking image export needs a Premium registry closed to the public network.
-            policies=containerregistry.PoliciesArgs(
-                export_policy=containerregistry.ExportPolicyArgs(status="disabled"),
-            ) if premium and not args.public_network_access else None,
+            policies=_policies(args, premium),
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         self.acr_pull = authorization.RoleAssignment(

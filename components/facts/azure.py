@@ -54,6 +54,58 @@ ENTRA_APPLICATIONS: dict[str, Fact] = {
         "Azure/kubelogin@66784961ef44 docs/book/src/concepts/aks.md"),
 }
 
+_AKS_LOGS = ("https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/"
+             "microsoft-containerservice-managedclusters-logs")
+_PSRULE_AUDIT = "https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.AKS.AuditLogs"
+_THIRD_PARTY = ("; the exact category name also from public azurerm configs (find_string), not from the page "
+                "row itself")
+
+# AKS control-plane log categories the diagnostic setting enables -> what they hold. kube-audit
+# (every event, get/list included) is left out for cost: kube-audit-admin has the same events
+# without get and list.
+AKS_LOG_CATEGORIES: dict[str, Fact] = {
+    "kube-apiserver": Fact("Kubernetes API server", _AKS_LOGS),
+    "kube-audit-admin": Fact("audit events except get and list", f"{_AKS_LOGS}; {_PSRULE_AUDIT}"),
+    "kube-controller-manager": Fact("controller manager", _AKS_LOGS + _THIRD_PARTY),
+    "kube-scheduler": Fact("scheduler", _AKS_LOGS + _THIRD_PARTY),
+    "cluster-autoscaler": Fact("cluster autoscaler", _AKS_LOGS),
+    "guard": Fact("Entra ID and Azure RBAC decisions", f"{_AKS_LOGS}; {_PSRULE_AUDIT}"),
+}
+
+# Container insights (the omsagent add-on) config keys.
+CONTAINER_INSIGHTS_CONFIG: dict[str, Fact] = {
+    "workspace": Fact(
+        "logAnalyticsWorkspaceResourceID",
+        "learn.microsoft.com AKS articles (az aks show: addonProfiles.omsagent.config), as quoted in a public "
+        "mirror of the CloudNativePG-on-AKS article; checkov 3.3.30 checkov/arm/checks/resource/AKSLoggingEnabled.py "
+        "(CKV_AZURE_4 reads addonProfiles.omsagent.enabled)"),
+    "entra_auth": Fact(
+        "useAADAuth",
+        "same article's az aks show output (\"useAADAuth\": \"true\"): managed-identity authentication to the "
+        "workspace"),
+}
+
+# Resource properties checked in the pinned SDK (pulumi_azure_native 3.29.0).
+_SDK = ".venv/lib/python3.11/site-packages/pulumi_azure_native"
+SDK_PROPERTIES: dict[str, Fact] = {
+    "acr.quarantinePolicy": Fact(
+        "Registry policies.quarantinePolicy.status enabled|disabled (API 2023-01-01-preview, the version 3.29 uses)",
+        f"{_SDK}/containerregistry/registry.py:304 (Uses Azure REST API version 2023-01-01-preview); "
+        f"{_SDK}/containerregistry/_inputs.py:3505 QuarantinePolicyArgs"),
+    "acr.quarantine.semantics": Fact(
+        "with quarantine enabled, pushed images cannot be pulled until a scanner marks them verified",
+        "Azure/PSRule.Rules.Azure docs/en/rules/Azure.ACR.Quarantine.md"),
+    "keyvault.secret.attributes": Fact(
+        "SecretPropertiesArgs.attributes.expires (seconds since 1970-01-01T00:00:00Z), content_type",
+        f"{_SDK}/keyvault/_inputs.py:1523 SecretAttributesArgs (API 2024-11-01, keyvault/secret.py:122)"),
+    "aks.enableEncryptionAtHost": Fact(
+        "ManagedClusterAgentPoolProfile.enable_encryption_at_host (API 2025-09-01)",
+        f"{_SDK}/containerservice/_inputs.py:4278; https://docs.microsoft.com/azure/aks/enable-host-encryption"),
+    "monitor.DiagnosticSetting.logAnalyticsDestinationType": Fact(
+        "Dedicated (resource-specific tables) or null",
+        f"{_SDK}/monitor/diagnostic_setting.py:41"),
+}
+
 # Private-link sub-resource (group id) -> the private DNS zone Azure resolves it through.
 _PE_DNS = ("MicrosoftDocs/azure-docs articles/private-link/private-endpoint-dns.md "
            "(Azure services DNS zone configuration table)")
@@ -105,7 +157,7 @@ AZURE_CACHE_FOR_REDIS_RETIREMENT: dict[str, Fact] = {
 }
 
 TABLES = ("BUILT_IN_ROLES", "ENTRA_APPLICATIONS", "PRIVATE_DNS_ZONES", "MANAGED_REDIS",
-          "AZURE_CACHE_FOR_REDIS_RETIREMENT")
+          "AZURE_CACHE_FOR_REDIS_RETIREMENT", "AKS_LOG_CATEGORIES", "CONTAINER_INSIGHTS_CONFIG", "SDK_PROPERTIES")
 
 
 def managed_redis_skus() -> tuple[str, ...]:

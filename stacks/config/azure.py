@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, SecretStr, ValidationInfo, field_validator, model_validator
@@ -156,6 +157,12 @@ class AksConfig(Model):
     admin_group_object_ids: list[str] = []
     deployer_principal_type: Literal["ServicePrincipal", "User"] = "ServicePrincipal"
     kubelogin_mode: Literal["azurecli", "workloadidentity", "spn", "msi"] = "azurecli"
+    # Host-based encryption on every node pool (the subscription needs the
+    # Microsoft.Compute/EncryptionAtHost feature registered; docs/azure.md).
+    encryption_at_host: bool = True
+    # Days the Log Analytics workspace keeps control-plane and container logs (30-730 on
+    # PerGB2018: unverified bounds, the SDK says "allowed values are per pricing plan").
+    log_retention_days: Annotated[int, Field(ge=30, le=730)] = 365
     node_pools: Annotated[list[AksNodePoolConfig], Field(min_length=1)]
 
     @field_validator("version")
@@ -236,6 +243,9 @@ class AcrConfig(Model):
     sku: Literal["Basic", "Standard", "Premium"] = "Premium"
     # true: CI outside the VNet can push; false: a private endpoint in the VNet, no public endpoint.
     public_network_access: bool = True
+    # Quarantine pushed images until a scanner marks them verified (off: the platform ships no
+    # such scanner, and quarantined images cannot be pulled; docs/security.md).
+    quarantine: bool = False
 
     @field_validator("sku")
     @classmethod
@@ -432,6 +442,8 @@ class KeyVaultConfig(Model):
     secrets: dict[str, SecretValue] = {}
     generated_secrets: list[GeneratedSecretConfig] = []
     readers: list[str] = []
+    # The day every secret expires (Key Vault's exp attribute); rotate them before it.
+    secrets_expire_on: date | None = None
 
     @field_validator("purge_protection")
     @classmethod
@@ -452,6 +464,9 @@ class KeyVaultConfig(Model):
                                  g.name))
             if g.name in self.secrets:
                 problems.append((("generatedSecrets", i, "name"), "also given under secrets; keep one", g.name))
+        if (self.secrets or self.generated_secrets) and self.secrets_expire_on is None:
+            problems.append((("secretsExpireOn",), "secrets need an expiry date: set secretsExpireOn to the day "
+                             "(YYYY-MM-DD) they expire, and rotate them before it", None))
         if problems:
             raise problems_error(problems)
         return self
