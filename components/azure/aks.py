@@ -152,7 +152,6 @@ class AksCluster(pulumi.ComponentResource):
         """A diagnostic setting sending the control-plane log categories to the workspace."""
         return monitor.DiagnosticSetting(
             child_name(name, "control-plane-logs"),
-            name="control-plane-logs",
             resource_uri=self.cluster.id,
             workspace_id=self.log_workspace.id,
             log_analytics_destination_type="Dedicated",
