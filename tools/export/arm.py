@@ -74,6 +74,9 @@ ARM_TYPES: dict[str, tuple[str, str]] = {
         "Microsoft.Storage/storageAccounts/blobServices/containers", "{accountName}/default/{containerName}"),
     "azure-native:storage:ManagementPolicy": (
         "Microsoft.Storage/storageAccounts/managementPolicies", "{accountName}/default"),
+    "azure-native:operationalinsights:Workspace": ("Microsoft.OperationalInsights/workspaces", "{workspaceName}"),
+    # An extension resource: resourceUri becomes the template's scope.
+    "azure-native:monitor:DiagnosticSetting": ("Microsoft.Insights/diagnosticSettings", "{name}"),
 }
 
 # Properties azure-native names differently from the ARM wire format (the SDK uses the
@@ -172,6 +175,8 @@ def arm_resource(r: PlannedResource, params: dict[str, Any]) -> dict[str, Any]:
             bag.update(value)
         elif key == "scope" and r.type == "azure-native:authorization:RoleAssignment":
             out["scope"] = value  # extension resource: applied at this scope
+        elif key == "resourceUri" and r.type == "azure-native:monitor:DiagnosticSetting":
+            out["scope"] = value
         else:
             bag[key] = value
     if bag:
