@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+import re
+from pathlib import Path
+
 import pytest
 
 from components.facts import tables
 from tests.azure_support import ROLE, role_guid
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Written out from Microsoft's built-in roles reference (learn.microsoft.com/azure/
 # role-based-access-control/built-in-roles/*), independently of components/facts/azure.py,
@@ -49,3 +55,57 @@ def test_source_check_catches_an_entry_without_a_source(monkeypatch):
 
     monkeypatch.setitem(azure.ENTRA_APPLICATIONS, "x", Fact("00000000-0000-0000-0000-000000000000", ""))
     assert tables()["components.facts.azure.ENTRA_APPLICATIONS"]["x"] == ""
+
+
+# -- no straggler: a cloud identifier written outside the facts tables ---------------------------
+
+_IDENTIFIER = [re.compile(p) for p in (
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",  # role/app/policy GUIDs
+    r"^arn:aws",                                                                   # ARNs
+    r"^Z[0-9A-Z]{10,13}$",                                                         # Route 53 hosted zone ids
+    r"^[\w.{}-]*amazonaws\.com(\.cn)?$",                                           # principals, endpoints
+    r"^[\w.-]*privatelink\.[\w.-]+$",                                              # private-link DNS zones
+)]
+_SCANNED = ("components", "stacks", "policies", "tools", "twincloud")
+# Mocks answer as the clouds would (fake ids and endpoint shapes): not facts the program uses.
+_NOT_PROGRAM = ("components/facts/", "tools/mocks.py")
+
+
+def _string_constants(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and n.body
+                  and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            yield node.lineno, node.value
+
+
+def _table_keys() -> set[str]:
+    return {key for entries in tables().values() for key in entries}
+
+
+def stragglers(root: Path = ROOT) -> list[str]:
+    """String literals that look like a cloud identifier and are neither in a facts table
+    nor a key naming a table entry (``service_principal("eks.amazonaws.com")`` checks its key)."""
+    keys = _table_keys()
+    found = []
+    for top in _SCANNED:
+        for path in sorted((root / top).rglob("*.py")):
+            rel = path.relative_to(root).as_posix()
+            if rel.startswith(_NOT_PROGRAM):
+                continue
+            for line, value in _string_constants(path):
+                if value not in keys and any(p.search(value) for p in _IDENTIFIER):
+                    found.append(f"{rel}:{line}: {value!r}")
+    return found
+
+
+def test_no_cloud_identifier_is_written_outside_the_facts_tables():
+    assert stragglers() == [], "move each value into its table in components/facts/ with its source"
+
+
+def test_straggler_check_finds_a_role_guid_typed_into_a_component(tmp_path):
+    (tmp_path / "components").mkdir()
+    (tmp_path / "components" / "x.py").write_text('ACR_PULL = "7f951dfd-4ed3-4f51-8e84-a3ae6f1ca7c6"\n')
+    assert stragglers(tmp_path) == ["components/x.py:1: '7f951dfd-4ed3-4f51-8e84-a3ae6f1ca7c6'"]

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from components.facts.aws import dns_suffix
 from tools.prices import HOURS_PER_MONTH, Price, region_table
 
 DAYS_PER_MONTH = HOURS_PER_MONTH / 24
@@ -184,7 +185,7 @@ def _ecr(inputs, c):
              f"{c.a.ecr_gb_per_repository:g} GB images (assumption ecr_gb_per_repository)")]
 
 
-_AWS_ENDPOINT_SUFFIXES = (".amazonaws.com", ".cloudfront.net")
+_AWS_ENDPOINT_SUFFIXES = ("." + dns_suffix("aws"), ".cloudfront.net")  # botocore's endpoints catalog
 
 
 def _health_check(inputs, c):

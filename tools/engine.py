@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pulumi.runtime.rpc import UNKNOWN  # the wire protocol's markers, from the pinned SDK
+from pulumi.runtime.rpc import _special_resource_sig as _RESOURCE_SIG
+from pulumi.runtime.rpc import _special_secret_sig as _SECRET_SIG
+from pulumi.runtime.rpc import _special_sig_key as _SIG_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "twincloud"
-
-_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-_RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
-_SIG_KEY = "4dabf18193072939515e22adb298388d"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 # The Pulumi runtime keeps global state; one plan at a time per process.
 _RUN_LOCK = threading.Lock()

@@ -260,7 +260,7 @@ class CloudMocks(pulumi.runtime.Mocks):
                 }],
             )
         elif module == "lb" and kind in {"LoadBalancer"}:
-            state.update(dnsName=f"{phys}-{_h(name, n=10)}.{region}.elb.amazonaws.com", zoneId=ALB_ZONE_IDS.get(region, "Z32O12XQLNTSW2"))
+            state.update(dnsName=f"{phys}-{_h(name, n=10)}.{region}.elb.amazonaws.com", zoneId=ALB_ZONE_IDS.get(region, ALB_ZONE_IDS["eu-west-1"]))
         if "arn" not in state:
             service = module
             state["arn"] = f"arn:{partition}:{service}:{region}:{ACCOUNT_ID}:{kind.lower()}/{rid}"

@@ -26,14 +26,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from google.protobuf import empty_pb2, json_format, struct_pb2
+from pulumi.runtime.rpc import UNKNOWN as _UNKNOWN  # the wire protocol's markers, from the pinned SDK
+from pulumi.runtime.rpc import _special_output_value_sig as _OUTPUT_SIG
+from pulumi.runtime.rpc import _special_resource_sig as _RESOURCE_SIG
+from pulumi.runtime.rpc import _special_secret_sig as _SECRET_SIG
+from pulumi.runtime.rpc import _special_sig_key as _SIG
 
 from tools.engine import PROJECT, Plan, PlannedResource, Secret
 
-_SIG = "4dabf18193072939515e22adb298388d"
-_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-_RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
-_OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
-_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 PACK_VERSION = "0.1.0"
 
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from components.facts.aws import service_principal
+from components.facts.aws import regional_name, service_principal
 from components.aws.key_policies import account_admin_statement
 
 Access = Literal["read-only", "read-write"]
@@ -118,7 +118,8 @@ def workload_key_policy(
                 "Action": list(KMS_ACTIONS[access]),
                 "Resource": "*",
                 "Condition": {"StringEquals": {
-                    "kms:ViaService": f"s3.{region}.amazonaws.com",
+                    "kms:ViaService": regional_name("kms:ViaService", service="s3", region=region,
+                                                    partition=partition),
                     "kms:CallerAccount": account_id,
                 }},
             },

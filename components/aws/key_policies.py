@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from components.facts.aws import regional_name
+
 # Actions a service needs on a key it reaches through grants (KMS_KEY_POLICIES['ecr_grants']).
 SERVICE_USE_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
                        "kms:CreateGrant", "kms:DescribeKey")
@@ -61,7 +63,7 @@ def service_key_policy(*, partition: str, account_id: str, region: str, service:
             "Action": list(SERVICE_USE_ACTIONS),
             "Resource": "*",
             "Condition": {"StringEquals": {
-                "kms:ViaService": f"{service}.{region}.amazonaws.com",
+                "kms:ViaService": regional_name("kms:ViaService", service=service, region=region, partition=partition),
                 "kms:CallerAccount": account_id,
             }},
         },
@@ -94,7 +96,7 @@ def log_group_key_policy(*, partition: str, account_id: str, region: str, log_gr
         {
             "Sid": "CloudWatchLogsEncryptsThisLogGroup",
             "Effect": "Allow",
-            "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+            "Principal": {"Service": regional_name("logs service principal", region=region, partition=partition)},
             "Action": list(LOGS_ACTIONS),
             "Resource": "*",
             "Condition": {"ArnEquals": {

@@ -107,8 +107,22 @@ KMS_KEY_POLICIES: dict[str, Fact] = {
         "action list and kms:ViaService for ElastiCache are unverified (they mirror the ECR statement)"),
 }
 
+# Regional service endpoints and principals: <service>.<region>.<partition DNS suffix>. The DNS
+# suffix per partition comes from botocore's endpoints catalog (the pinned botocore), not a list here.
+_VIA_SERVICE = ("docs.aws.amazon.com/aws-managed-policy/latest/reference/CloudWatchLogsAPIKeyAccess.html "
+                "(kms:ViaService \"logs.*.amazonaws.com\": <service>.<region>.amazonaws.com)")
+REGIONAL_NAMES: dict[str, Fact] = {
+    "kms:ViaService": Fact("{service}.{region}.{suffix}", _VIA_SERVICE),
+    "s3 endpoint": Fact("s3.{region}.{suffix}", "botocore (pinned) data/endpoints.json: hostname "
+                        "{service}.{region}.{dnsSuffix}"),
+    "logs service principal": Fact(
+        "logs.{region}.{suffix}",
+        "unverified at the AWS page (CloudWatch Logs user guide, encrypt-log-data-kms); same shape as the "
+        f"kms:ViaService value above ({_VIA_SERVICE})"),
+}
+
 TABLES = ("KMS_KEY_POLICIES", "MANAGED_POLICIES", "EKS_ACCESS_POLICIES", "SERVICE_PRINCIPALS", "HOSTED_ZONES", "ALB_HOSTED_ZONES",
-          "CLOUDFRONT_MANAGED_POLICIES")
+          "CLOUDFRONT_MANAGED_POLICIES", "REGIONAL_NAMES")
 
 
 def managed_policy(name: str) -> str:
@@ -121,3 +135,28 @@ def service_principal(name: str) -> str:
     """``name`` if it is in SERVICE_PRINCIPALS (else KeyError: add it there with its source)."""
     SERVICE_PRINCIPALS[name]
     return name
+
+
+def dns_suffix(partition: str | None = None, region: str | None = None) -> str:
+    """The DNS suffix of an AWS partition (``amazonaws.com``, ``amazonaws.com.cn``) from
+    botocore's endpoints catalog: by partition name, or the partition whose regions match ``region``."""
+    import json
+    import re
+    from pathlib import Path
+
+    import botocore
+
+    catalog = json.loads((Path(botocore.__file__).parent / "data" / "endpoints.json").read_text())
+    for p in catalog["partitions"]:
+        if partition is not None and p["partition"] == partition:
+            return p["dnsSuffix"]
+        if partition is None and region is not None and (
+                region in p.get("regions", {}) or re.match(p.get("regionRegex", "$^"), region)):
+            return p["dnsSuffix"]
+    raise KeyError(f"no AWS partition {partition!r} / region {region!r} in botocore's endpoints catalog")
+
+
+def regional_name(kind: str, *, region: str, service: str = "", partition: str | None = None) -> str:
+    """``regional_name("kms:ViaService", service="s3", region="eu-west-1")`` -> ``s3.eu-west-1.amazonaws.com``."""
+    return REGIONAL_NAMES[kind].value.format(service=service, region=region,
+                                             suffix=dns_suffix(partition=partition, region=region))

@@ -13,6 +13,8 @@ from typing import Union
 
 import pulumi
 
+from components.facts.aws import regional_name
+
 
 @dataclass(frozen=True)
 class AwsObjectStorage:
@@ -81,8 +83,7 @@ StorageTarget = Union[S3Target, AzureBlobTarget]
 
 def s3_endpoint(region: str) -> str:
     """The regional S3 endpoint (``s3.eu-west-1.amazonaws.com``; ``.com.cn`` in China)."""
-    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
-    return f"s3.{region}.{suffix}"
+    return regional_name("s3 endpoint", region=region)
 
 
 def resolved(binding: ObjectStorage) -> pulumi.Output[StorageTarget]:
