@@ -3,23 +3,12 @@ check for Helm), read from the chart itself (tools.charts.unknown_values_keys)."
 
 from __future__ import annotations
 
-import pytest
-
 from components.versions import CHARTS
 from tests import render_support as rs
 from tests.monitoring_support import RELEASE, unwrap
 from tests.support import plan
 from tools import charts
 
-# Keys a chart reads without a ``.Values.<path>`` reference or a values.yaml entry, each with
-# where the chart reads it.
-READ_INDIRECTLY: dict[str, dict[str, str]] = {
-    "loki": {
-        "loki.storage.bucketNames": "grafana-community/helm-charts@3386a1156177 charts/loki/templates/_helpers.tpl:228 "
-                                    "(dig \"storage\" \"bucketNames\" \"chunks\" .Values.loki; values.yaml:629 "
-                                    "documents it commented out)",
-    },
-}
 # Values copied into a program's own config format, where any key of that format is valid.
 FREE_FORM: dict[str, dict[str, str]] = {
     "grafana": {
@@ -50,7 +39,7 @@ def _chart_dir(inputs):
 
 
 def _unknown(key, chart_dir, values):
-    skip = tuple(READ_INDIRECTLY.get(key, {})) + tuple(FREE_FORM.get(key, {}))
+    skip = tuple(FREE_FORM.get(key, {}))
     found = charts.unknown_values_keys(values, chart_dir, skip)
     # A chart awaiting its subcharts cannot judge the keys under them yet.
     missing = {d.get("alias") or d["name"] for d in charts.dependencies(chart_dir)
@@ -77,9 +66,8 @@ def test_an_unknown_helm_key_is_rejected():
     assert _unknown(key, chart_dir, bad) == ["sidecar.dashbaords", "persistance"]
 
 
-@pytest.mark.parametrize("table", [READ_INDIRECTLY, FREE_FORM])
-def test_every_exception_names_where_the_chart_reads_it(table):
-    for chart, entries in table.items():
+def test_every_free_form_exception_names_where_the_chart_takes_it():
+    for chart, entries in FREE_FORM.items():
         assert chart in CHARTS
         for path, source in entries.items():
             assert "@" in source and ":" in source, f"{chart} {path}"

@@ -371,3 +371,53 @@ def test_kube_prometheus_stack_installs_no_crds_the_crds_release_does(rendered):
 def test_crds_release_ships_the_crds_of_the_operator_version_kube_prometheus_stack_runs():
     assert CHARTS["prometheus-operator-crds"].app_version == CHARTS["kube-prometheus-stack"].app_version
 
+
+
+# -- every value we set is one the chart reads -------------------------------------------------
+
+# Values whose effect the rendered templates cannot show, each with where it acts.
+ACTS_OUTSIDE_THE_TEMPLATES = {
+    ("kube-prometheus-stack", "crds.enabled"):
+        "prometheus-community/helm-charts@cf408a290aec charts/kube-prometheus-stack/Chart.yaml:53 (condition of the "
+        "crds subchart, whose crds/ directory Helm installs outside the templates)",
+    ("grafana", "testFramework.enabled"):
+        "grafana-community/helm-charts@864f77946836 charts/grafana/templates/tests/test.yaml (a test hook: only "
+        "`helm test` runs it, and the render leaves templates/tests/ out)",
+    ("loki", "loki.storage.type"):
+        "grafana-community/helm-charts@3386a1156177 charts/loki/templates/_helpers.tpl:546 (loki.isUsingObjectStorage, "
+        "read where scalable targets run; a Monolithic release sets it too, for the day it scales)",
+}
+
+
+def test_every_value_we_set_is_one_the_chart_reads(rendered):
+    """Changing or removing each leaf of the values must change the rendered manifests; a value
+    the chart ignores is a bug or dead config. Each (chart, key) is checked once."""
+    checked: set[tuple[str, tuple[str, ...]]] = set()
+    ignored = []
+    for r in rendered:
+        paths = [p for p in charts.leaf_paths(r.values) if p and (r.chart, p) not in checked]
+        checked |= {(r.chart, p) for p in paths}
+        for path in charts.ignored_values(r.path, r.values, name=r.name, namespace=r.namespace,
+                                          kube_version=r.kube_version, api_versions=rs.crd_api_versions(),
+                                          paths=paths):
+            if (r.chart, path) not in ACTS_OUTSIDE_THE_TEMPLATES:
+                ignored.append(f"{r.label}: {path}")
+    assert ignored == []
+
+
+def test_the_ignored_value_check_finds_a_value_the_chart_never_reads(rendered):
+    r = next(r for r in rendered if r.chart == "tempo")
+    values = {**r.values, "tempo": {**r.values["tempo"], "reportingEnabled": False}}  # read only by the
+    # chart's own config template, which our `config` replaces
+    assert charts.ignored_values(r.path, values, name=r.name, namespace=r.namespace, kube_version=r.kube_version,
+                                 paths=[("tempo", "reportingEnabled")]) == ["tempo.reportingEnabled"]
+
+
+def test_every_exception_to_the_ignored_value_check_is_set_somewhere_and_cited():
+    from tests.support import plan
+
+    for (chart, path), source in ACTS_OUTSIDE_THE_TEMPLATES.items():
+        assert "@" in source and ":" in source, path
+        assert any(tuple(path.split(".")) in charts.leaf_paths(r.inputs["values"])
+                   for stack in rs.STACKS for r in plan(stack).of_type(RELEASE) if r.inputs["chart"] == chart), \
+            f"{chart} {path} is set by no release: drop the exception"

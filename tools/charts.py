@@ -305,3 +305,96 @@ def unknown_values_keys(values: dict[str, Any], chart_dir: Path, free_form: tupl
 
     walk(values, defaults, "")
     return found
+
+
+# -- values the chart ignores ----------------------------------------------------------------
+
+def leaf_paths(values: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Paths of the leaves of a values document (a list or an empty map is one leaf)."""
+    if isinstance(values, dict) and values:
+        return [p for k, v in values.items() for p in leaf_paths(v, (*path, k))]
+    return [path]
+
+
+def _mutated(value: Any) -> Any:
+    """A different value of the same shape: what a chart that reads the key must react to."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, (int, float)):
+        return value + 1
+    if isinstance(value, str):
+        return value + "-x"
+    if isinstance(value, list):
+        return value[:-1] if value else ["x"]
+    if isinstance(value, dict):
+        return {**value, "x-twincloud-probe": "x"}
+    return "x"
+
+
+_REMOVE = object()
+
+
+def _at(values: Any, path: tuple[str, ...]) -> tuple[bool, Any]:
+    node = values
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return False, None
+        node = node[key]
+    return True, node
+
+
+def _with(values: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    out = copy.deepcopy(values)
+    node = out
+    for key in path[:-1]:
+        node = node[key]
+    if value is _REMOVE:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return out
+
+
+def ignored_values(chart_path: Path, values: dict[str, Any], *, name: str, namespace: str, kube_version: str,
+                   api_versions: tuple[str, ...] = (), paths: list[tuple[str, ...]] | None = None,
+                   threads: int = 2) -> list[str]:
+    """Dotted paths of the leaves of ``values`` the chart ignores: neither changing the leaf to
+    another value of the same shape (``_mutated``) nor removing it changes the rendered
+    manifests by a byte. A render error counts as a reaction (the chart read the value)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import helm_python as helm
+    from helm_python import _native
+
+    kv = kube_version if kube_version.startswith("v") else f"v{kube_version}"
+    kv += ".0" if kv.count(".") == 1 else ""
+    opts = json.dumps({"name": name, "namespace": namespace, "is_install": True, "kube_version": kv,
+                       "api_versions": list(api_versions)})
+    paths = [p for p in (leaf_paths(values) if paths is None else paths) if p]
+    with helm.Chart.load(str(chart_path)) as loaded:
+        def render(v: dict[str, Any]) -> str | None:
+            try:
+                return _native.call_string("helm_render", loaded._raw(), json.dumps(v), opts)
+            except helm.HelmError:
+                return None
+
+        base = render(values)
+        # One render first: every string leaf gets a unique suffix; a leaf whose suffix shows
+        # up in the output is read, and needs no render of its own.
+        strings = [p for p in paths if isinstance(_at(values, p)[1], str)]
+        marked = values
+        for i, path in enumerate(strings):
+            marked = _with(marked, path, f"{_at(values, path)[1]}zq{i}q")
+        seen = render(marked)
+        if seen is not None:
+            paths = [p for p in paths if p not in strings or f"zq{strings.index(p)}q" not in seen]
+
+        def unchanged(path: tuple[str, ...]) -> bool:
+            value = values
+            for key in path:
+                value = value[key]
+            return render(_with(values, path, _mutated(value))) == base and render(_with(values, path, _REMOVE)) == base
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:  # ctypes releases the GIL
+            same = list(pool.map(unchanged, paths))
+    return [".".join(p) for p, s in zip(paths, same) if s]

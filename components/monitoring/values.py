@@ -214,18 +214,13 @@ def loki_values(
     """Values for the loki chart; ``config`` (``loki_config``) replaces the chart's template."""
     pin = _image("loki")
     pod_labels = {WORKLOAD_IDENTITY_LABEL: "true"} if workload_identity else {}
-    if isinstance(storage, S3Target):
-        chart_storage: dict[str, Any] = {"type": "s3", "s3": {"region": storage.region}}
-        bucket = storage.bucket
-    elif isinstance(storage, AzureBlobTarget):
-        chart_storage = {"type": "azure", "azure": {"accountName": storage.storage_account,
-                                                    "useFederatedToken": True}}
-        bucket = storage.container
-    else:
+    if not isinstance(storage, (S3Target, AzureBlobTarget)):
         raise TypeError(f"unsupported storage target {storage!r}")
-    # The chart reads only ``chunks`` and ``ruler`` (charts/loki/templates/_helpers.tpl, ``dig``
-    # at loki-18.11.0); an ``admin`` bucket is for Grafana Enterprise Logs and was dead config.
-    chart_storage["bucketNames"] = {"chunks": bucket, "ruler": bucket}
+    # ``config`` replaces the chart's config template, the only reader of the chart's bucket,
+    # region and account values (rendering without them is byte-identical): the chart gets
+    # only the storage type, which its scalable targets check (loki.isUsingObjectStorage,
+    # charts/loki/templates/_helpers.tpl:546 at loki-18.11.0).
+    chart_storage: dict[str, Any] = {"type": "s3" if isinstance(storage, S3Target) else "azure"}
     persistence = {"size": sizing.storage_size, **({"storageClass": storage_class} if storage_class else {})}
     resources = _resources("250m", "512Mi", sizing.memory_limit)
     values: dict[str, Any] = {
@@ -258,22 +253,27 @@ def loki_values(
         "test": {"enabled": False},
         "sidecar": {"rules": {"enabled": False}},
         "monitoring": {"serviceMonitor": {"enabled": True}},
-        "memcached": {"image": image_parts("memcached")},
-        "memcachedExporter": {"image": image_parts("memcached-exporter"),
-                              "resources": HELPER_RESOURCES["memcached-exporter"]},
-        "chunksCache": {"enabled": sizing.caches, "allocatedMemory": 1024},
-        "resultsCache": {"enabled": sizing.caches, "allocatedMemory": 256},
+        # The chart runs both caches by default: off unless asked for, and sized only then.
+        "chunksCache": {"enabled": sizing.caches},
+        "resultsCache": {"enabled": sizing.caches},
     }
+    if sizing.caches:
+        values["chunksCache"]["allocatedMemory"] = 1024
+        values["resultsCache"]["allocatedMemory"] = 256
+        values["memcached"] = {"image": image_parts("memcached")}
+        values["memcachedExporter"] = {"image": image_parts("memcached-exporter"),
+                                       "resources": HELPER_RESOURCES["memcached-exporter"]}
     if mode == "single-binary":
         values["singleBinary"] = {"replicas": sizing.replicas, "persistence": persistence,
-                                  "resources": resources, "sidecar": False}
+                                  "resources": resources}
         values.update({"write": {"replicas": 0}, "read": {"replicas": 0}, "backend": {"replicas": 0}})
     else:
         values["singleBinary"] = {"replicas": 0}
         values["write"] = {"replicas": sizing.replicas, "persistence": persistence, "resources": resources}
-        # The backend's own toggle defaults to on (for the rules sidecar, which is off here).
+        # The backend's own token toggle defaults to on (for the rules sidecar, which
+        # sidecar.rules.enabled keeps off).
         values["backend"] = {"replicas": sizing.replicas, "persistence": persistence, "resources": resources,
-                             "sidecar": False, "automountServiceAccountToken": False}
+                             "automountServiceAccountToken": False}
         # The read path scales with query load: the HPA owns its replica count.
         values["read"] = {"autoscaling": {"enabled": True, "minReplicas": sizing.read_min_replicas,
                                           "maxReplicas": sizing.read_max_replicas,
@@ -302,7 +302,6 @@ def tempo_values(
         "tempo": {
             "repository": f"{pin.registry}/{pin.repository}",
             "tag": pin.tag,
-            "reportingEnabled": False,
             "resources": _resources("250m", "512Mi", sizing.memory_limit),
             "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]},
                                 "seccompProfile": {"type": "RuntimeDefault"}},
@@ -380,9 +379,11 @@ def grafana_values(
     dashboard_label: str,
 ) -> dict[str, Any]:
     pin = _image("grafana")
-    persistence: dict[str, Any] = {"enabled": sizing.persistence, "size": sizing.storage_size}
-    if sizing.persistence and storage_class:
-        persistence["storageClassName"] = storage_class
+    persistence: dict[str, Any] = {"enabled": sizing.persistence}
+    if sizing.persistence:
+        persistence["size"] = sizing.storage_size
+        if storage_class:
+            persistence["storageClassName"] = storage_class
     values: dict[str, Any] = {
         "image": {"registry": pin.registry, "repository": pin.repository, "tag": pin.tag},
         "replicas": sizing.replicas,
@@ -401,7 +402,6 @@ def grafana_values(
                            "provider": {"foldersFromFilesStructure": True}},
         },
         "persistence": persistence,
-        "initChownData": {"enabled": False},  # needs root; fsGroup already owns the volume
         "testFramework": {"enabled": False},
         "serviceMonitor": {"enabled": True},
         "grafana.ini": {
@@ -411,6 +411,7 @@ def grafana_values(
         },
     }
     if sizing.persistence:
+        values["initChownData"] = {"enabled": False}  # needs root; fsGroup already owns the volume
         # One ReadWriteOnce volume: a rolling update's new pod would wait for the old pod's
         # volume forever (on another node). Recreate stops the old pod first.
         values["deploymentStrategy"] = {"type": "Recreate"}
