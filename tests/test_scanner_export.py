@@ -216,3 +216,23 @@ def test_every_block_rename_cites_its_source():
     from tools.export.terraform_names import TF_BLOCK_RENAME_ROWS
 
     assert [k for k, (_, source) in TF_BLOCK_RENAME_ROWS.items() if not source.strip()] == []
+
+
+def test_exported_kubernetes_objects_validate_against_the_cluster_version(prod_plan):
+    """What a manifest scanner reads must be valid Kubernetes (HelmRelease is a Flux CRD, skipped)."""
+    import kubernetes_validate
+
+    version = prod_plan.config["eks"]["version"]
+    docs = [d for d in yaml.safe_load_all(export_manifests(prod_plan)) if d and d["kind"] not in ("HelmRelease", "HelmRepository")]
+    assert docs
+    for d in docs:
+        assert kubernetes_validate.validate(d, version, strict=True) == version, d["metadata"]
+
+
+def test_helm_releases_point_at_a_declared_helm_repository(prod_plan):
+    docs = [d for d in yaml.safe_load_all(export_manifests(prod_plan)) if d]
+    repos = {(d["metadata"]["namespace"], d["metadata"]["name"]) for d in docs if d["kind"] == "HelmRepository"}
+    releases = [d for d in docs if d["kind"] == "HelmRelease"]
+    assert all((r["metadata"]["namespace"], r["spec"]["chart"]["spec"]["sourceRef"]["name"]) in repos
+               for r in releases if "sourceRef" in r["spec"]["chart"]["spec"])
+    assert all(re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", name) for _, name in repos)

@@ -4,15 +4,22 @@ manifests (checkov ``--framework kubernetes``, kube-linter, kubescape).
 Objects the program declares directly are written as the engine receives them (they are
 Kubernetes objects already: ``apiVersion``, ``kind``, ``metadata``, ...). Secret data is
 never written: its values become ``REDACTED``. Each Helm release becomes a Flux
-``HelmRelease`` (helm.toolkit.fluxcd.io/v2; fluxcd.io/flux/components/helm/helmreleases/,
-unverified here) carrying the chart, version, repository and the values the program passes,
-so value-level settings can be reviewed and scanned with a HelmRelease-aware tool; the
-rendered chart objects are not produced (no Helm offline). A comment before each document
-names the cluster (the Pulumi Kubernetes provider) it targets.
+``HelmRelease`` carrying the chart, version and the values the program passes, with a
+``HelmRepository`` for its chart repository, so value-level settings can be reviewed and
+scanned with a HelmRelease-aware tool; the rendered chart objects are not part of this export.
+A comment before each document names the cluster (the Pulumi Kubernetes provider) it targets.
+
+Flux API facts: HelmRelease is served as helm.toolkit.fluxcd.io ``v2`` (flux2's
+helm-controller.crds.yaml, versions[].name v2), ``spec.interval`` and ``spec.chart`` are
+required (v2-0.docs.fluxcd.io/flux/components/helm/helmreleases/, HelmReleaseSpec), a chart
+template names ``chart``, ``version`` and ``sourceRef`` {kind HelmRepository, name}
+(fluxcd.io/flux/components/source/helmcharts/); HelmRepository as
+source.toolkit.fluxcd.io/v1 follows the HelmChart example there (unverified for HelmRepository).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -21,7 +28,8 @@ from tools.engine import UNKNOWN, Plan, PlannedResource, Secret
 
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 REDACTED = "REDACTED"
-# Flux requires a reconcile interval; this is the value its docs use in examples (unverified).
+# Flux requires a reconcile interval; 10m is what `flux create hr --interval=10m` uses in
+# fluxcd.io/flux/cmd/flux_create_helmrelease.
 FLUX_INTERVAL = "10m"
 
 
@@ -56,12 +64,27 @@ def k8s_object(r: PlannedResource) -> dict[str, Any]:
     return obj
 
 
+def repository_name(url: str) -> str:
+    """A Kubernetes object name for a chart repository URL (its host and path, DNS-1123)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"^[a-z]+://", "", url.lower())).strip("-")
+    return slug[:63].rstrip("-") or "charts"
+
+
+def helm_repository(url: str, namespace: str) -> dict[str, Any]:
+    return {
+        "apiVersion": "source.toolkit.fluxcd.io/v1",
+        "kind": "HelmRepository",
+        "metadata": {"name": repository_name(url), "namespace": namespace},
+        "spec": {"interval": FLUX_INTERVAL, "url": url},
+    }
+
+
 def helm_release(r: PlannedResource) -> dict[str, Any]:
     i = r.inputs
     repo = (i.get("repositoryOpts") or {}).get("repo")
-    chart = {"chart": i.get("chart"), "version": i.get("version")}
+    chart: dict[str, Any] = {"chart": i.get("chart"), "version": i.get("version")}
     if repo:
-        chart["sourceRef"] = {"kind": "HelmRepository", "name": repo}
+        chart["sourceRef"] = {"kind": "HelmRepository", "name": repository_name(repo)}
     return {
         "apiVersion": "helm.toolkit.fluxcd.io/v2",
         "kind": "HelmRelease",
@@ -73,12 +96,20 @@ def helm_release(r: PlannedResource) -> dict[str, Any]:
 def export_manifests(plan: Plan) -> str:
     """Every Kubernetes object and Helm release of the plan as one multi-document YAML text."""
     providers = {f"{r.urn}::{r.id}": r.name for r in plan.resources if r.type == "pulumi:providers:kubernetes"}
-    docs = []
+    docs, repositories = [], set()
     for r in plan.resources:
         if not r.custom or not r.type.startswith("kubernetes:"):
             continue
-        obj = helm_release(r) if r.type == HELM_RELEASE else k8s_object(r)
         cluster = providers.get(r.provider or "", "default")
-        docs.append(f"# cluster: {cluster}; pulumi: {r.type} {r.name}\n"
-                    + yaml.safe_dump(obj, sort_keys=False, default_flow_style=False))
+        objects = [k8s_object(r)]
+        if r.type == HELM_RELEASE:
+            release = helm_release(r)
+            objects = [release]
+            repo = (r.inputs.get("repositoryOpts") or {}).get("repo")
+            key = (cluster, repo, release["metadata"]["namespace"])
+            if repo and key not in repositories:
+                repositories.add(key)
+                objects.insert(0, helm_repository(repo, release["metadata"]["namespace"]))
+        docs += [f"# cluster: {cluster}; pulumi: {r.type} {r.name}\n"
+                 + yaml.safe_dump(obj, sort_keys=False, default_flow_style=False) for obj in objects]
     return "---\n".join(docs)
