@@ -236,3 +236,9 @@ def test_helm_releases_point_at_a_declared_helm_repository(prod_plan):
     assert all((r["metadata"]["namespace"], r["spec"]["chart"]["spec"]["sourceRef"]["name"]) in repos
                for r in releases if "sourceRef" in r["spec"]["chart"]["spec"])
     assert all(re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", name) for _, name in repos)
+
+
+def test_key_vault_secret_expiry_is_written_as_exp(prod_arm):
+    secrets = [r for r in prod_arm["resources"] if r["type"] == "Microsoft.KeyVault/vaults/secrets"]
+    assert secrets and all("exp" in s["properties"]["attributes"] and "expires" not in s["properties"]["attributes"]
+                           for s in secrets)

@@ -90,6 +90,11 @@ WIRE_NAMES: dict[tuple[str, str], str] = {
     ("azure-native:storage:StorageAccount", "networkRuleSet"): "networkAcls",
     ("pulumi_azure_native.storage.VirtualNetworkRuleArgs", "virtualNetworkResourceId"): "id",
     ("pulumi_azure_native.storage.IPRuleArgs", "iPAddressOrRange"): "value",
+    # Key Vault secret attributes are exp/nbf on the wire; checkov 3.3.30 reads
+    # properties.attributes.exp (checkov/arm/checks/resource/SecretExpirationDate.py, citing
+    # docs.microsoft.com/azure/templates/microsoft.keyvault/vaults/secrets).
+    ("pulumi_azure_native.keyvault.SecretAttributesArgs", "expires"): "exp",
+    ("pulumi_azure_native.keyvault.SecretAttributesArgs", "notBefore"): "nbf",
 }
 
 # azure-native resources that are data-plane operations, not ARM resources: no template twin.
