@@ -54,3 +54,4 @@ def test_config_refuses_an_eks_version_at_its_end_of_extended_support():
 def test_calendar_date_from_config_reaches_the_cluster():
     p = plan("dev", "twincloud:eks.calendarDate=2027-04-01")  # 1.35 past end of standard support
     assert p.one(CLUSTER).inputs["upgradePolicy"] == {"supportType": "EXTENDED"}
+

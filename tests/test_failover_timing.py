@@ -58,3 +58,10 @@ def test_suggested_settings_fit_the_rto_and_are_the_slowest_that_do(rto):
     # prefers the standard 30 s interval, then the most tolerant threshold
     assert interval == max(i for i, _ in fitting)
     assert threshold == max(t for i, t in fitting if i == interval)
+
+
+def test_route53_health_checker_regions_come_from_botocores_model():
+    from components.aws.failover_timing import FAILURE_THRESHOLD_RANGE, HEALTH_CHECKER_REGIONS, MIN_HEALTH_CHECKER_REGIONS
+
+    assert "eu-west-1" in HEALTH_CHECKER_REGIONS and "eu-central-1" not in HEALTH_CHECKER_REGIONS
+    assert (MIN_HEALTH_CHECKER_REGIONS, FAILURE_THRESHOLD_RANGE) == (3, (1, 10))

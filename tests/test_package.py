@@ -43,7 +43,8 @@ def test_every_module_the_library_imports_at_runtime_is_a_declared_dependency():
     # import name -> distribution name for what components/, policies/, tools/ import
     for module, dist in {"pulumi": "pulumi", "pulumi_aws": "pulumi-aws", "pulumi_azure_native": "pulumi-azure-native",
                          "pulumi_kubernetes": "pulumi-kubernetes", "pulumi_random": "pulumi-random",
-                         "pulumi_policy": "pulumi-policy", "pydantic": "pydantic", "yaml": "pyyaml"}.items():
+                         "pulumi_policy": "pulumi-policy", "pydantic": "pydantic", "yaml": "pyyaml",
+                         "botocore": "botocore"}.items():
         used = subprocess.run(["grep", "-rlE", rf"^\s*(import|from) {module}\b", "components", "policies", "tools",
                                "stacks", "twincloud"], cwd=ROOT, capture_output=True, text=True).stdout
         if used:

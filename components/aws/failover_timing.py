@@ -16,23 +16,21 @@ schema rejects health-check settings whose worst case exceeds the RTO target.
 
 from __future__ import annotations
 
-from components.facts.aws import HOSTED_ZONES
+from components.facts.aws import HOSTED_ZONES, ROUTE53, botocore_shape
 
 # Route 53 answers alias records that point at ELB load balancers with this fixed TTL
-# (Route 53 FAQ, "Do I need to adjust the TTL for my records to use DNS failover?").
-ALIAS_TARGET_TTL_SECONDS = 60
+# (components/facts/aws.py ROUTE53, with its source).
+ALIAS_TARGET_TTL_SECONDS = ROUTE53["alias_target_ttl_seconds"].value
 
 # The only request intervals Route 53 health checks accept (30 = standard, 10 = fast).
-REQUEST_INTERVALS = (10, 30)
-FAILURE_THRESHOLD_RANGE = (1, 10)
+REQUEST_INTERVALS = ROUTE53["request_intervals"].value
+_THRESHOLD = botocore_shape("route53", "FailureThreshold")  # the API model in the pinned botocore
+FAILURE_THRESHOLD_RANGE = (_THRESHOLD["min"], _THRESHOLD["max"])
 
 # Regions Route 53 runs health checkers in (the ``regions`` list accepts only these,
-# and at least three of them when given).
-HEALTH_CHECKER_REGIONS = (
-    "us-east-1", "us-west-1", "us-west-2", "eu-west-1",
-    "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1",
-)
-MIN_HEALTH_CHECKER_REGIONS = 3
+# and at least three of them when given): the HealthCheckRegion enum of botocore's model.
+HEALTH_CHECKER_REGIONS = tuple(botocore_shape("route53", "HealthCheckRegion")["enum"])
+MIN_HEALTH_CHECKER_REGIONS = botocore_shape("route53", "HealthCheckRegionList")["min"]
 
 # The hosted zone id of every CloudFront distribution, for alias records (components/facts/aws.py).
 CLOUDFRONT_HOSTED_ZONE_ID = HOSTED_ZONES["cloudfront"].value

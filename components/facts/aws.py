@@ -121,8 +121,19 @@ REGIONAL_NAMES: dict[str, Fact] = {
         f"kms:ViaService value above ({_VIA_SERVICE})"),
 }
 
+# Route 53 values no library catalog carries (the health-checker regions and the failure
+# threshold range come from botocore's route53 model: see ``botocore_shape``).
+ROUTE53: dict[str, Fact] = {
+    "alias_target_ttl_seconds": Fact(
+        60, "Route 53 FAQ, \"Do I need to adjust the TTL for my records to use DNS failover?\" (as cited when "
+            "the failover component was written; not re-checked here: unverified)"),
+    "request_intervals": Fact(
+        (10, 30), "Route 53 developer guide, health check request interval: standard 30 s or fast 10 s (not "
+                  "re-checked here: unverified); botocore's route53 model bounds RequestInterval to 10-30"),
+}
+
 TABLES = ("KMS_KEY_POLICIES", "MANAGED_POLICIES", "EKS_ACCESS_POLICIES", "SERVICE_PRINCIPALS", "HOSTED_ZONES", "ALB_HOSTED_ZONES",
-          "CLOUDFRONT_MANAGED_POLICIES", "REGIONAL_NAMES")
+          "CLOUDFRONT_MANAGED_POLICIES", "REGIONAL_NAMES", "ROUTE53")
 
 
 def managed_policy(name: str) -> str:
@@ -160,3 +171,17 @@ def regional_name(kind: str, *, region: str, service: str = "", partition: str |
     """``regional_name("kms:ViaService", service="s3", region="eu-west-1")`` -> ``s3.eu-west-1.amazonaws.com``."""
     return REGIONAL_NAMES[kind].value.format(service=service, region=region,
                                              suffix=dns_suffix(partition=partition, region=region))
+
+
+def botocore_shape(service: str, shape: str) -> dict:
+    """A shape of an AWS API model as the pinned botocore ships it (enums, min/max)."""
+    import gzip
+    import json
+    from pathlib import Path
+
+    import botocore
+
+    versions = sorted((Path(botocore.__file__).parent / "data" / service).iterdir())
+    model = versions[-1] / "service-2.json.gz"
+    data = json.loads(gzip.open(model).read()) if model.exists() else json.loads(model.with_suffix("").read_text())
+    return data["shapes"][shape]
