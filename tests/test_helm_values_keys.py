@@ -43,7 +43,7 @@ def _unknown(key, chart_dir, values):
     found = charts.unknown_values_keys(values, chart_dir, skip)
     # A chart awaiting its subcharts cannot judge the keys under them yet.
     missing = {d.get("alias") or d["name"] for d in charts.dependencies(chart_dir)
-               if not (chart_dir / "charts" / d["name"] / "Chart.yaml").is_file()}
+               if not charts.has_dependency(chart_dir, d)}
     return [k for k in found if k.split(".", 1)[0] not in missing or key not in rs.AWAITING_CHARTS]
 
 

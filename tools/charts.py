@@ -140,6 +140,23 @@ def _defaults(chart_dir: Path) -> dict[str, Any]:
     return (load_all(path.read_text()) or [{}])[0] if path.is_file() else {}
 
 
+def has_dependency(chart_dir: Path, dep: dict[str, Any]) -> bool:
+    """The subchart is under ``charts/``: unpacked (a repository checkout) or as the archive
+    ``helm pull`` leaves there."""
+    charts = chart_dir / "charts"
+    return (charts / dep["name"] / "Chart.yaml").is_file() or any(charts.glob(f"{dep['name']}-*.tgz"))
+
+
+def _archive_values(archive: Path) -> dict[str, Any]:
+    import tarfile
+
+    with tarfile.open(archive) as tar:
+        for member in tar.getmembers():
+            if member.name.count("/") == 1 and member.name.endswith("/values.yaml"):
+                return (load_all(tar.extractfile(member).read().decode()) or [{}])[0]  # type: ignore[union-attr]
+    return {}
+
+
 def _enabled(dep: dict[str, Any], chart_dir: Path, values: dict[str, Any]) -> bool:
     condition = dep.get("condition")
     if not condition:
@@ -160,7 +177,7 @@ def assemble(chart: str, version: str, values: dict[str, Any], repo: str | None 
     :class:`ChartUnavailable` when a dependency the values turn on is found nowhere."""
     source = locate(chart, version, repo)
     deps = dependencies(source)
-    absent = [d for d in deps if not (source / "charts" / d["name"] / "Chart.yaml").is_file()]
+    absent = [d for d in deps if not has_dependency(source, d)]
     if not absent:
         return Assembled(source, ())
     siblings = {d["name"]: _found(d["name"], str(d["version"])) for d in absent}
@@ -267,12 +284,15 @@ def raw_defaults(chart_dir: Path) -> dict[str, Any]:
     a key whose default is ``null`` is still a key the chart knows)."""
     values = copy.deepcopy(_defaults(chart_dir))
     for dep in dependencies(chart_dir):
+        key = dep.get("alias") or dep["name"]
         sub = chart_dir / "charts" / dep["name"]
         if not (sub / "Chart.yaml").is_file():
             sub = _found(dep["name"], str(dep["version"])) or sub
+        archives = sorted((chart_dir / "charts").glob(f"{dep['name']}-*.tgz"))
         if (sub / "values.yaml").is_file():
-            key = dep.get("alias") or dep["name"]
             values[key] = _deep_merge(raw_defaults(sub), values.get(key) or {})
+        elif archives:
+            values[key] = _deep_merge(_archive_values(archives[0]), values.get(key) or {})
     return values
 
 
