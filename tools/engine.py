@@ -25,6 +25,8 @@ from pulumi.runtime.rpc import _special_resource_sig as _RESOURCE_SIG
 from pulumi.runtime.rpc import _special_secret_sig as _SECRET_SIG
 from pulumi.runtime.rpc import _special_sig_key as _SIG_KEY
 
+from tools.stack_file import coerce_value, read_stack_file, set_path, structured_value, unset_path
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "twincloud"
 
@@ -170,22 +172,6 @@ def _qualify(key: str) -> str:
     return key if ":" in key else f"{PROJECT}:{key}"
 
 
-def _set_path(obj: Any, path: list[str | int], value: Any) -> Any:
-    if not path:
-        return value
-    head, rest = path[0], path[1:]
-    if isinstance(head, int) or (isinstance(obj, list) and head.isdigit()):
-        idx = int(head)
-        obj = list(obj) if isinstance(obj, list) else []
-        while len(obj) <= idx:
-            obj.append({})
-        obj[idx] = _set_path(obj[idx], rest, value)
-        return obj
-    obj = dict(obj) if isinstance(obj, dict) else {}
-    obj[head] = _set_path(obj.get(head), rest, value)
-    return obj
-
-
 _PATH_PART = re.compile(r'\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|\.?([^.\[\]]+)')
 
 
@@ -210,43 +196,53 @@ def parse_key_path(key: str) -> tuple[str, list[str | int]]:
 
 
 def parse_value(raw: str) -> Any:
-    """A ``--set`` value, typed as ``pulumi config set --path`` types it: ``true``/``false``
-    are booleans and integers are numbers; lists, maps and ``null`` are read as YAML; all
-    else (``1.35``, ``yes``, ``2024-01-01``) stays a string."""
-    if raw == "":
-        return ""
-    try:
-        value = yaml.safe_load(raw)
-    except yaml.YAMLError:
-        return raw
-    if isinstance(value, bool):
-        return value if raw.strip().lower() in ("true", "false") else raw
-    if value is None or isinstance(value, (int, list, dict)):
-        return value
-    return value if isinstance(value, str) else raw
+    """A ``--set`` value below a key path, typed as ``pulumi config set --path`` types it
+    (``tools.stack_file.coerce_value``: ``true``/``false`` and decimal integers; ``010``,
+    ``0x3``, ``1.35`` and ``null`` stay text), except that a YAML flow list or map
+    (``[a, b]``, ``{}``) is read as that list or map."""
+    structured, value = structured_value(raw)
+    return value if structured else coerce_value(raw)
 
 
-def load_stack_config(stack: str, overrides: Iterable[str] = (), root: Path = ROOT) -> dict[str, Any]:
-    """Read ``Pulumi.<stack>.yaml`` and apply ``KEY=VALUE`` overrides.
+def load_stack_config(stack: str, overrides: Iterable[str] = (), root: Path = ROOT,
+                      unset: Iterable[str] = ()) -> dict[str, Any]:
+    """Read ``Pulumi.<stack>.yaml`` (as Pulumi reads it: ``tools.stack_file``) and apply
+    ``KEY=VALUE`` overrides, then ``unset`` keys.
 
     Keys follow ``pulumi config set --path``: ``aws:region=us-west-2``,
     ``twincloud:vpc.cidr=10.1.0.0/16``, ``twincloud:eks.nodeGroups[0].minSize=2``; values
-    are typed as that command types them (``parse_value``), lists and maps as YAML.
+    are typed as that command types them (``parse_value``). ``unset`` keys are removed as
+    ``pulumi config rm --path`` removes them.
     Returns qualified keys -> Python values (``{"secure": ...}`` for encrypted values).
+    Raises ``PlanError`` (the config problems, one per line) for a file Pulumi would refuse.
     """
     path = root / f"Pulumi.{stack}.yaml"
     if not path.exists():
         stacks = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
         raise PlanError(f"unknown stack {stack!r}: no {path.name}; known stacks: {', '.join(stacks)}")
-    doc = yaml.safe_load(path.read_text()) or {}
-    config = {_qualify(k): v for k, v in (doc.get("config") or {}).items()}
-    for item in overrides:
-        if "=" not in item:
-            raise PlanError(f"--set expects KEY=VALUE, got {item!r}")
-        key, raw = item.split("=", 1)
-        full, path_parts = parse_key_path(key)
-        value = parse_value(raw)
-        config[full] = _set_path(config.get(full), path_parts, value) if path_parts else value
+    from stacks.config import ConfigError
+
+    try:
+        config = read_stack_file(path)
+        for item in overrides:
+            if "=" not in item:
+                raise PlanError(f"--set expects KEY=VALUE, got {item!r}")
+            key, raw = item.split("=", 1)
+            full, path_parts = parse_key_path(key)
+            if path_parts:
+                config[full] = set_path(config.get(full), path_parts, parse_value(raw), key=key)
+            else:  # a whole key: Pulumi stores the text as given
+                structured, value = structured_value(raw)
+                config[full] = value if structured else raw
+        for key in unset:
+            full, path_parts = parse_key_path(key)
+            if path_parts:
+                if full in config:
+                    config[full] = unset_path(config[full], path_parts)
+            else:
+                config.pop(full, None)
+    except ConfigError as e:
+        raise PlanError(str(e)) from None
     return config
 
 
@@ -428,9 +424,10 @@ def run_stack_program() -> None:
     runpy.run_path(str(ROOT / "stacks" / "__main__.py"), run_name="__main__")
 
 
-def plan_stack(stack: str, overrides: Iterable[str] = (), *, policies: bool = True) -> Plan:
+def plan_stack(stack: str, overrides: Iterable[str] = (), *, policies: bool = True,
+               unset: Iterable[str] = ()) -> Plan:
     """The offline plan of a stack: config loaded and validated, program run under mocks."""
-    return plan_config(stack, load_stack_config(stack, overrides), policies=policies)
+    return plan_config(stack, load_stack_config(stack, overrides, unset=unset), policies=policies)
 
 
 def copy_config(source: str, overrides: Iterable[str] = (), root: Path = ROOT) -> dict[str, Any]:
@@ -481,16 +478,17 @@ def read_project(project_dir: Path) -> tuple[str, Path]:
     return doc["name"], main
 
 
-def plan_project(project_dir: Path, stack: str, overrides: Iterable[str] = (), *, policies: bool = True) -> Plan:
+def plan_project(project_dir: Path, stack: str, overrides: Iterable[str] = (), *, policies: bool = True,
+                 unset: Iterable[str] = ()) -> Plan:
     """The offline plan of another Pulumi project built from the twincloud package (for
     example ``examples/team-platform``): its own ``Pulumi.yaml`` and stack file, its program
     run under the same mocks, and the same policy pack. The project's config is its own, so
     twincloud's platform schema is not applied to it."""
     project_dir = Path(project_dir).resolve()
     if project_dir == ROOT:
-        return plan_stack(stack, overrides, policies=policies)
+        return plan_stack(stack, overrides, policies=policies, unset=unset)
     project, main = read_project(project_dir)
-    config = load_stack_config(stack, overrides, root=project_dir)
+    config = load_stack_config(stack, overrides, root=project_dir, unset=unset)
 
     def program() -> None:
         if str(project_dir) not in sys.path:

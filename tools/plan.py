@@ -167,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--project-dir", metavar="DIR", default=None,
                         help="plan another Pulumi project built from the twincloud package (its Pulumi.yaml "
                              "and Pulumi.<stack>.yaml), e.g. examples/team-platform")
+    parser.add_argument("--unset", dest="unset", action="append", default=[], metavar="KEY",
+                        help="remove a config value like `pulumi config rm --path`, e.g. twincloud:redis")
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
     parser.add_argument("--policy-pack-config", metavar="FILE",
                         help="policy pack config JSON, as for `pulumi preview --policy-pack-config`")
@@ -192,9 +194,10 @@ def main(argv: list[str] | None = None) -> int:
             check_base(args.diff)  # a bad revision fails before any planning
         policy_config = _read_policy_config(args.policy_pack_config)
         if args.project_dir:
-            plan = plan_project(Path(args.project_dir), args.stack, args.overrides, policies=policy_config is None)
+            plan = plan_project(Path(args.project_dir), args.stack, args.overrides, policies=policy_config is None,
+                                unset=args.unset)
         else:
-            plan = plan_stack(args.stack, args.overrides, policies=policy_config is None)
+            plan = plan_stack(args.stack, args.overrides, policies=policy_config is None, unset=args.unset)
         if policy_config is not None:
             from tools.policy_eval import PolicyConfigError, evaluate
 

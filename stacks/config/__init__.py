@@ -56,7 +56,9 @@ def load_config(raw: Mapping[str, Any] | None = None, *, stack: str | None = Non
     try:
         azure = data.get("azure")
         azure_location = azure.get("location") if isinstance(azure, dict) else None  # dr.azureLocation's default
-        return StackConfig.model_validate(data, context={
+        # by_name=False: only the documented camelCase keys count; `twincloud:aws_region` or
+        # `az_count` would otherwise stand in for `aws:region` / `azCount` through pydantic's field names.
+        return StackConfig.model_validate(data, by_alias=True, by_name=False, context={
             "environment": environment, "stack": stack, "region": data.get("aws:region"),
             "azure_location": azure_location})
     except ValidationError as e:

@@ -74,15 +74,17 @@ def api_allow_list(values: list[str], *, fix: str, what: str = "CIDR") -> list[s
     return values
 
 
-def _path(loc: tuple[Any, ...]) -> str:
+def _path(loc: tuple[Any, ...], *, as_written: bool = False) -> str:
+    """The config key of ``loc``; ``as_written`` keeps the last part as the user wrote it
+    (an unknown key is reported by its own spelling)."""
     parts = [str(p) for p in loc]
     if not parts:
         return f"{NAMESPACE}:"
     head, rest = parts[0], parts[1:]
     key = head if ":" in head else f"{NAMESPACE}:{head}"
     out = key
-    for p in rest:
-        if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", p):
+    for i, p in enumerate(rest):
+        if not (as_written and i == len(rest) - 1) and re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", p):
             p = to_camel(p)  # pydantic reports a defaulted field by its Python name, not its alias
         out += f"[{p}]" if p.isdigit() else f".{p}"
     return out
@@ -111,6 +113,13 @@ def _allowed_keys(model: type[BaseModel] | None, loc: tuple[Any, ...], *, requir
     if model is None:
         return None
     return [f.alias or n for n, f in model.model_fields.items() if f.is_required() or not required]
+
+
+def _meant(key: str, allowed: list[str]) -> str | None:
+    """The allowed key a misspelt one stands for: ``az_count`` -> ``azCount``,
+    ``aws_region`` -> ``aws:region`` (never accepted in its place)."""
+    folded = re.sub(r"[^a-z0-9]", "", key.lower())
+    return next((c for c in allowed if c != key and re.sub(r"[^a-z0-9]", "", c.lower()) == folded), None)
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
@@ -148,7 +157,9 @@ def format_errors(error: ValidationError, model: type[BaseModel] | None = None) 
         if etype == "extra_forbidden":
             allowed = _allowed_keys(model, loc[:-1])
             hint = f"; allowed keys here: {', '.join(allowed)}" if allowed else ""
-            problems.append(f"{_path(loc)}: unknown key; remove it or fix its spelling{hint}")
+            meant = _meant(str(loc[-1]), allowed or [])
+            fix = f"did you mean {_path((*loc[:-1], meant))}? " if meant else ""
+            problems.append(f"{_path(loc, as_written=True)}: unknown key; {fix}remove it or fix its spelling{hint}")
             continue
         if etype == "missing":
             needs = _allowed_keys(model, loc, required=True)
