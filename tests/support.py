@@ -49,6 +49,10 @@ def policy_json(value: Any) -> dict[str, Any]:
 
 
 def config_with(stack: str, *overrides: str) -> dict[str, Any]:
+    """The stack's config after ``--set KEY=VALUE`` overrides; an item ``"!KEY"`` is
+    ``--unset KEY`` (``pulumi config rm --path``)."""
     from tools.engine import load_stack_config
 
-    return load_stack_config(stack, overrides)
+    sets = [o for o in overrides if not o.startswith("!")]
+    unset = [o[1:] for o in overrides if o.startswith("!")]
+    return load_stack_config(stack, sets, unset=unset)

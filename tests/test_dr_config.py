@@ -46,7 +46,7 @@ def test_failure_threshold_above_10_is_rejected():
 
 
 def test_domain_is_required_when_enabled():
-    problems = config_problems("prod", "twincloud:dr.domain=null")
+    problems = config_problems("prod", "!twincloud:dr.domain")
     assert "twincloud:dr.domain: required when enabled is true; set the public host name, e.g. app.example.com" in problems
 
 
@@ -64,7 +64,7 @@ def test_domain_outside_the_hosted_zone_is_rejected():
 
 def test_exactly_one_of_zone_name_and_zone_id():
     both = config_problems("prod", "twincloud:dr.hostedZoneId=Z0123456789ABCDEFGHIJ")
-    neither = config_problems("prod", "twincloud:dr.hostedZoneName=null")
+    neither = config_problems("prod", "!twincloud:dr.hostedZoneName")
     expected = "twincloud:dr.hostedZoneId: set exactly one of hostedZoneName and hostedZoneId"
     assert any(p.startswith(expected) for p in both)
     assert any(p.startswith(expected) for p in neither)
@@ -76,18 +76,18 @@ PRIMARY_PROBLEM = ("twincloud:dr.primaryIngress: set exactly one of primary {dns
 
 def test_exactly_one_way_to_name_the_primary():
     two = config_problems("prod", "twincloud:dr.primaryStackReference.stack=acme/twincloud-apps/prod")
-    none = config_problems("prod", "twincloud:dr.primaryIngress=null")
+    none = config_problems("prod", "!twincloud:dr.primaryIngress")
     assert two == [PRIMARY_PROBLEM] and none == [PRIMARY_PROBLEM]
 
 
 def test_explicit_primary_is_valid_instead_of_the_ingress_lookup():
-    cfg = stack_config("prod", "twincloud:dr.primaryIngress=null",
+    cfg = stack_config("prod", "!twincloud:dr.primaryIngress",
                        "twincloud:dr.primary={dnsName: k8s-web-1.eu-west-1.elb.amazonaws.com, zoneId: Z32O12XQLNTSW2}")
     assert cfg.dr.primary is not None and cfg.dr.primary.zone_id == "Z32O12XQLNTSW2"
 
 
 def test_primary_zone_id_must_look_like_a_hosted_zone_id():
-    problems = config_problems("prod", "twincloud:dr.primaryIngress=null",
+    problems = config_problems("prod", "!twincloud:dr.primaryIngress",
                                "twincloud:dr.primary={dnsName: k8s-web-1.eu-west-1.elb.amazonaws.com, zoneId: eu-west-1}")
     assert problems[0].startswith("twincloud:dr.primary.zoneId: not a Route 53 hosted zone id")
 
@@ -154,15 +154,15 @@ def test_unknown_dr_key_is_rejected():
 
 
 def test_every_dr_problem_is_reported_at_once():
-    problems = config_problems("prod", "twincloud:dr.domain=null", "twincloud:dr.priceClass=PriceClass_Cheap",
+    problems = config_problems("prod", "!twincloud:dr.domain", "twincloud:dr.priceClass=PriceClass_Cheap",
                                "twincloud:dr.healthCheck.requestInterval=30")
     keys = sorted(p.split(":", 2)[1].split(":")[0] for p in problems)
     assert keys == ["dr.domain", "dr.priceClass", "dr.rtoTargetSeconds"]
 
 
 def test_disabled_dr_ignores_missing_fields():
-    cfg = stack_config("prod", "twincloud:dr.enabled=false", "twincloud:dr.domain=null",
-                       "twincloud:dr.primaryIngress=null")
+    cfg = stack_config("prod", "twincloud:dr.enabled=false", "!twincloud:dr.domain",
+                       "!twincloud:dr.primaryIngress")
     assert cfg.dr.enabled is False
 
 

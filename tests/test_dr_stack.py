@@ -74,7 +74,7 @@ def test_aks_ingress_secondary_replaces_cloudfront_and_static_site():
 
 
 def test_hosted_zone_id_is_used_as_given():
-    resources = _dr_only("twincloud:dr.hostedZoneName=null", "twincloud:dr.hostedZoneId=Z0123456789ABCDEFGHIJ")
+    resources = _dr_only("!twincloud:dr.hostedZoneName", "twincloud:dr.hostedZoneId=Z0123456789ABCDEFGHIJ")
     zones = {r.inputs["zoneId"] for r in of_type(resources, "aws:route53/record:Record")}
     assert zones == {"Z0123456789ABCDEFGHIJ"}
 
@@ -82,7 +82,7 @@ def test_hosted_zone_id_is_used_as_given():
 def test_primary_can_come_from_another_stacks_outputs():
     outputs = {"acme/twincloud-apps/prod": {"lbDns": "k8s-apps-9f8e7d.eu-west-1.elb.amazonaws.com",
                                             "lbZone": "Z32O12XQLNTSW2"}}
-    resources = _dr_only("twincloud:dr.primaryIngress=null",
+    resources = _dr_only("!twincloud:dr.primaryIngress",
                          "twincloud:dr.primaryStackReference.stack=acme/twincloud-apps/prod",
                          "twincloud:dr.primaryStackReference.dnsNameOutput=lbDns",
                          "twincloud:dr.primaryStackReference.zoneIdOutput=lbZone",
@@ -95,7 +95,7 @@ def test_primary_can_come_from_another_stacks_outputs():
 
 
 def test_explicit_primary_load_balancer_is_used_as_given():
-    resources = _dr_only("twincloud:dr.primaryIngress=null",
+    resources = _dr_only("!twincloud:dr.primaryIngress",
                          "twincloud:dr.primary={dnsName: k8s-web-77.eu-west-1.elb.amazonaws.com, zoneId: Z32O12XQLNTSW2}")
     (primary,) = records(resources, "PRIMARY")
     assert primary.inputs["aliases"][0]["name"] == "k8s-web-77.eu-west-1.elb.amazonaws.com"
