@@ -17,11 +17,13 @@ import pulumi  # noqa: E402
 from components.tagging import apply_default_tags, base_tags  # noqa: E402
 from stacks.aws_data import build_aws_data  # noqa: E402
 from stacks.aws_platform import build_aws  # noqa: E402
-from stacks.config import load_config  # noqa: E402
+from stacks.preflight import validated_config  # noqa: E402
 from stacks.monitoring import aws_monitoring_storage, azure_monitoring_storage, build_monitoring  # noqa: E402
 from stacks.dr import build_dr  # noqa: E402
 
-cfg = load_config(stack=pulumi.get_stack())  # raises ConfigError (every problem, no traceback) before any resource
+# Raises ConfigError (every problem: the schema's and what only the clouds can answer, no
+# traceback) before any resource is registered.
+cfg = validated_config(pulumi.get_stack())
 stack = pulumi.get_stack()
 prefix = f"{pulumi.get_project()}-{stack}"
 

@@ -10,7 +10,8 @@ import pulumi_aws as aws
 from components.aws.ecr import EcrRepositories, EcrRepositoriesArgs
 from components.aws.eks import EksCluster, EksClusterArgs, NodeGroupSpec
 from components.aws.vpc import Vpc, VpcArgs
-from stacks.config import ConfigError, StackConfig
+from stacks.config import StackConfig
+from stacks.preflight import region_zones
 
 
 @dataclass
@@ -21,14 +22,9 @@ class AwsPlatform:
 
 
 def availability_zones(cfg: StackConfig) -> list[str]:
-    """The first ``azCount`` available AZs of the configured region (never hard-coded)."""
-    names = sorted(aws.get_availability_zones(state="available").names)
-    if len(names) < cfg.vpc.az_count:
-        raise ConfigError([
-            f"twincloud:vpc.azCount: region {cfg.aws_region} offers {len(names)} availability zones "
-            f"({', '.join(names)}), but azCount is {cfg.vpc.az_count}; lower azCount or pick another region"
-        ])
-    return names[: cfg.vpc.az_count]
+    """The first ``azCount`` available AZs of the configured region (never hard-coded);
+    ``stacks.preflight`` has checked that the region offers that many."""
+    return region_zones()[: cfg.vpc.az_count]
 
 
 def build_aws(cfg: StackConfig, prefix: str) -> AwsPlatform:

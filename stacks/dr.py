@@ -29,6 +29,7 @@ from components.aws.dns_failover import AliasTarget, DnsFailover, DnsFailoverArg
 from components.aws.failover_timing import CLOUDFRONT_HOSTED_ZONE_ID
 from components.azure.static_site import StaticSite, StaticSiteArgs
 from components.naming import child_name, global_name
+from stacks.preflight import stack_reference
 from stacks.config import StackConfig
 
 SITE_DIR = Path(__file__).resolve().parent.parent / "components" / "dr" / "site"
@@ -99,7 +100,7 @@ def build_dr(cfg: StackConfig, prefix: str, cluster_name: pulumi.Input[str] | No
     else:
         ref_cfg = dr.primary_stack_reference
         assert ref_cfg is not None  # the schema requires one of the two
-        ref = pulumi.StackReference(ref_cfg.stack)
+        ref = stack_reference(ref_cfg.stack)  # read (and its outputs checked) before the first resource
         primary = AliasTarget(dns_name=ref.require_output(ref_cfg.dns_name_output),
                               zone_id=ref.require_output(ref_cfg.zone_id_output))
 

@@ -102,7 +102,7 @@ def test_api_server_open_to_the_internet_is_an_error():
     (f"{A}.location=West Europe", "location", "programmatic name"),
     (f"{A}.aks.version='1.20'", "aks.version", "not pinned for AKS"),
     (f"{A}.vnet.ingressPorts=[443, 22]", "vnet.ingressPorts", "must never be open to the internet"),
-    (f"{A}.vnet.addressSpace=8.8.0.0/16", "vnet.addressSpace", "private range"),
+    (f"{A}.vnet.addressSpace=8.8.0.0/16", "vnet.addressSpace", "inside the RFC 1918 private blocks"),
     (f"{A}.aks.nodePools.0.mode=User", "aks.nodePools", "mode: System"),
     (f"{A}.aks.nodePools.1.name=system", "aks.nodePools", "duplicate node pool names"),
     (f"{A}.aks.nodePools.0.name=System-Pool", "aks.nodePools[0].name", "1-12 lower-case"),

@@ -97,7 +97,7 @@ def test_cidr_with_host_bits():
 
 
 def test_public_vpc_cidr_rejected():
-    assert "private range" in one_problem("dev", "twincloud:vpc.cidr=8.8.0.0/16")
+    assert "inside the RFC 1918 private blocks" in one_problem("dev", "twincloud:vpc.cidr=8.8.0.0/16")
 
 
 def test_vpc_prefix_bounds():
@@ -131,7 +131,7 @@ def test_prod_rejects_single_nat():
 
 def test_node_group_min_above_max():
     msg = one_problem("dev", "twincloud:eks.nodeGroups.0.minSize=5")
-    assert msg == "twincloud:eks.nodeGroups[0].minSize: minSize (5) must not exceed maxSize (3) (got 5)"
+    assert msg == "twincloud:eks.nodeGroups[0].maxSize: minSize (5) must not exceed maxSize (3) (got 3)"
 
 
 def test_node_group_desired_outside_bounds():

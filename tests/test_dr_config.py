@@ -117,7 +117,7 @@ def test_azure_location_defaults_to_the_azure_platform_location():
 
 def test_azure_location_must_be_a_location_name():
     problems = config_problems("prod", "twincloud:dr.azureLocation=West Europe")
-    assert problems[0].startswith("twincloud:dr.azureLocation: not an Azure location name")
+    assert problems[0].startswith("twincloud:dr.azureLocation: not an Azure location; use the programmatic name")
 
 
 def test_aks_ingress_secondary_needs_the_ingress_ip():
@@ -174,7 +174,7 @@ def test_ecr_replication_to_the_stack_region_itself_is_rejected():
 
 def test_ecr_replication_regions_must_be_region_names():
     problems = config_problems("prod", "twincloud:ecr.replicationRegions=[frankfurt]")
-    assert problems[0].startswith("twincloud:ecr.replicationRegions: not AWS region names: ['frankfurt']")
+    assert problems[0].startswith("twincloud:ecr.replicationRegions: not AWS regions: ['frankfurt']")
 
 
 def test_adopt_from_must_be_a_stack_name():

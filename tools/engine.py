@@ -445,12 +445,14 @@ def plan_config(stack: str, config: Mapping[str, Any], *, policies: bool = True)
     wire, _ = _wire_config(config)
     try:
         effective = load_config(wire, stack=stack)
-    except ConfigError as e:
-        raise PlanError(str(e)) from None
+    except ConfigError:
+        effective = None  # the program reports every problem, with those only the clouds' answers reveal
     try:
         resources, outputs = run_under_mocks(run_stack_program, stack=stack, config=config)
     except ConfigError as e:
         raise PlanError(str(e)) from None
+    if effective is None:  # the program validates the same config: it cannot have run
+        raise PlanError("the stack program ran on config the schema rejects")
     plan = Plan(stack=stack, config=_mask_offline_secrets(effective.model_dump(mode="json", by_alias=True)),
                 resources=resources, outputs=outputs)
     if policies:

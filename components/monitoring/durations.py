@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-DURATION = re.compile(r"^(\d+)([hdw])$")
-QUANTITY = re.compile(r"^(\d+)(Mi|Gi|Ti)$")
+DURATION = re.compile(r"^(\d+)([hdw])\Z")  # \Z, not $: "14d\n" is not a duration
+QUANTITY = re.compile(r"^(\d+)(Mi|Gi|Ti)\Z")
 _HOURS = {"h": 1, "d": 24, "w": 24 * 7}
 _MIB = {"Mi": 1, "Gi": 1024, "Ti": 1024 * 1024}
 

@@ -10,16 +10,27 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from components.aws.subnet_plan import MAX_AZS, plan_subnets
 from components.facts import eks_calendar
+from components.facts import catalogs
 from components.versions import EKS_ADDONS
-from stacks.config.base import Model, api_allow_list, is_prod, parse_cidr, private_range
+from stacks.config.base import (
+    Model, api_allow_list, is_prod, is_rfc1918, parse_cidr, private_range, publish, published,
+)
+from stacks.config.kubernetes import label_problems, taint_key_problem, taint_value_problem
 
-K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
-ECR_NAME = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
-AWS_REGION_NAME = re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d$")
+# Patterns are matched with fullmatch: `$` would let a trailing newline through.
+K8S_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+ECR_NAME = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*")
 # Retention periods (days) CloudWatch Logs accepts (a subset of PutRetentionPolicy's values); a year by default,
 # the floor checkov's CKV_AWS_338 and the cloudwatch-log-group-baseline rule hold us to.
 LogRetentionDays = Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653]
+
+
+def aws_region_problem(region: str) -> str | None:
+    """Why ``region`` is not an AWS region of the commercial partition (botocore's list), or None."""
+    if region in catalogs.aws_regions():
+        return None
+    return (f"not an AWS region; allowed: {', '.join(sorted(catalogs.aws_regions()))} "
+            f"({catalogs.BOTOCORE} endpoints.json)")
 
 
 class VpcConfig(Model):
@@ -33,20 +44,21 @@ class VpcConfig(Model):
 
     @field_validator("cidr")
     @classmethod
-    def _cidr(cls, v: str) -> str:
+    def _cidr(cls, v: str, info: ValidationInfo) -> str:
         net = parse_cidr(v)
         if not 16 <= net.prefixlen <= 24:
             raise ValueError(f"VPC CIDR must be between /16 and /24 (AWS limits), got /{net.prefixlen}")
-        if not net.is_private:
-            raise ValueError("VPC CIDR must be a private range (RFC 1918, e.g. 10.0.0.0/8)")
-        return v
+        if not is_rfc1918(net):
+            raise ValueError("VPC CIDR must be inside the RFC 1918 private blocks 10.0.0.0/8, 172.16.0.0/12 or "
+                             "192.168.0.0/16")
+        return publish(info, "vpc.cidr", v)
 
     @field_validator("az_count")
     @classmethod
     def _azs(cls, v: int, info: ValidationInfo) -> int:
         if is_prod(info) and v < 3:
             raise ValueError("prod needs at least 3 availability zones for high availability; set azCount: 3")
-        return v
+        return publish(info, "vpc.azCount", v)
 
     @field_validator("nat_strategy")
     @classmethod
@@ -64,14 +76,49 @@ class VpcConfig(Model):
         return self
 
 
+def _eks_max(shape: str) -> int:
+    return catalogs.eks_length(shape)[1]
+
+
 class Taint(Model):
     key: str
     value: str | None = None
-    effect: Literal["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"]
+    effect: Literal["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"]  # botocore eks TaintEffect
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, v: str) -> str:
+        problem = taint_key_problem(v, key_max=_eks_max("taintKey"))
+        if problem:
+            raise ValueError(f"not a taint key: {problem}")
+        return v
+
+    @field_validator("value")
+    @classmethod
+    def _value(cls, v: str | None) -> str | None:
+        problem = taint_value_problem(v, value_max=_eks_max("taintValue"))
+        if problem:
+            raise ValueError(f"not a taint value: {problem}")
+        return v
+
+
+def instance_type_problems(types: list[str]) -> list[str]:
+    """Unknown EC2 instance types (botocore's list), and a mix of architectures."""
+    known = catalogs.ec2_instance_types()
+    unknown = [t for t in types if t not in known]
+    if unknown:
+        return [f"not EC2 instance types: {unknown}; use names from the EC2 catalog like 'm6i.large' or "
+                f"'m7g.large' ({catalogs.BOTOCORE} ec2 InstanceType)"]
+    arches = {t: "arm64" if catalogs.graviton(t) else "x86_64" for t in types}
+    if len(set(arches.values())) > 1:
+        return [f"mixes arm64 and x86_64 types {arches}; a node group runs one AMI, so it needs one architecture: "
+                "split it into two groups"]
+    return []
 
 
 class NodeGroupConfig(Model):
-    """One entry of ``twincloud:eks.nodeGroups``."""
+    """One entry of ``twincloud:eks.nodeGroups``. Size rules sit on the later field, so they
+    are checked whenever the sizes parse, whatever else in the group is wrong."""
 
     name: str
     instance_types: Annotated[list[str], Field(min_length=1)]
@@ -86,27 +133,43 @@ class NodeGroupConfig(Model):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
-        if not K8S_NAME.match(v) or len(v) > 40:
+        if not K8S_NAME.fullmatch(v) or len(v) > 40:
             raise ValueError("node group names are lower-case letters, digits and '-', at most 40 characters")
         return v
 
     @field_validator("instance_types")
     @classmethod
     def _types(cls, v: list[str]) -> list[str]:
-        bad = [t for t in v if not INSTANCE_TYPE.match(t)]
-        if bad:
-            raise ValueError(f"not EC2 instance types: {bad}; use names like 'm6i.large'")
+        problems = instance_type_problems(v)
+        if problems:
+            raise ValueError(problems[0])
         return v
 
-    @model_validator(mode="after")
-    def _sizes(self) -> NodeGroupConfig:
-        if self.min_size > self.max_size:
-            raise ValueError(f"minSize: minSize ({self.min_size}) must not exceed maxSize ({self.max_size})")
-        desired = self.desired_size if self.desired_size is not None else self.min_size
-        if not self.min_size <= desired <= self.max_size:
-            raise ValueError(f"desiredSize: desiredSize ({desired}) must lie between minSize ({self.min_size}) "
-                             f"and maxSize ({self.max_size})")
-        return self
+    @field_validator("max_size")
+    @classmethod
+    def _max(cls, v: int, info: ValidationInfo) -> int:
+        low = info.data.get("min_size")
+        if low is not None and low > v:
+            raise ValueError(f"minSize ({low}) must not exceed maxSize ({v})")
+        return v
+
+    @field_validator("desired_size")
+    @classmethod
+    def _desired(cls, v: int | None, info: ValidationInfo) -> int | None:
+        low, high = info.data.get("min_size"), info.data.get("max_size")
+        desired = v if v is not None else low
+        if None not in (low, high, desired) and not low <= desired <= high:
+            raise ValueError(f"desiredSize ({desired}) must lie between minSize ({low}) and maxSize ({high})")
+        return v
+
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, v: dict[str, str]) -> dict[str, str]:
+        lo, hi = catalogs.eks_length("labelValue")
+        problems = label_problems(v, key_max=_eks_max("labelKey"), value_min=lo, value_max=hi)
+        if problems:
+            raise ValueError(f"invalid node labels: {'; '.join(problems)}")
+        return v
 
     @property
     def desired(self) -> int:
@@ -137,18 +200,29 @@ class EksConfig(Model):
 
     @field_validator("public_access_cidrs")
     @classmethod
-    def _cidrs(cls, v: list[str]) -> list[str]:
+    def _cidrs(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        if info.data.get("endpoint_public_access") and not v:
+            raise ValueError("endpointPublicAccess is true but publicAccessCidrs is empty; "
+                             "list the CIDRs allowed to reach the API, or keep the endpoint private")
         return api_allow_list(v, fix="list your office/VPN CIDRs")
 
     @field_validator("service_cidr")
     @classmethod
-    def _service_cidr(cls, v: str) -> str:
-        return private_range(v, label="EKS service CIDR", shortest=12, longest=24, what="service CIDR")
+    def _service_cidr(cls, v: str, info: ValidationInfo) -> str:
+        # botocore eks KubernetesNetworkConfigRequest.serviceIpv4Cidr: RFC 1918, /24 to /12, not
+        # overlapping the VPC.
+        shortest, longest = catalogs.EKS_SERVICE_CIDR_PREFIX
+        private_range(v, label="EKS service CIDR", shortest=shortest, longest=longest, what="service CIDR")
+        vpc = published(info, "vpc.cidr")
+        if vpc and parse_cidr(v).overlaps(parse_cidr(vpc)):
+            raise ValueError(f"{v} overlaps vpc.cidr {vpc}; pick a service range outside the VPC "
+                             "(e.g. 172.20.0.0/16)")
+        return v
 
     @field_validator("admin_role_names")
     @classmethod
     def _roles(cls, v: list[str]) -> list[str]:
-        bad = [r for r in v if not re.match(r"^[\w+=,.@-]{1,64}$", r)]
+        bad = [r for r in v if not re.fullmatch(r"[\w+=,.@-]{1,64}", r)]
         if bad:
             raise ValueError(f"not IAM role names: {bad}")
         return v
@@ -169,18 +243,16 @@ class EksConfig(Model):
         """``upgradePolicy.supportType`` for this version on ``support_date`` (EKS calendar)."""
         return eks_calendar.support_type(self.version, self.support_date)
 
-    @model_validator(mode="after")
-    def _groups(self) -> EksConfig:
-        if self.endpoint_public_access and not self.public_access_cidrs:
-            raise ValueError("endpointPublicAccess is true but publicAccessCidrs is empty; "
-                             "list the CIDRs allowed to reach the API, or keep the endpoint private")
-        names = [g.name for g in self.node_groups]
+    @field_validator("node_groups")
+    @classmethod
+    def _groups(cls, v: list[NodeGroupConfig]) -> list[NodeGroupConfig]:
+        names = [g.name for g in v]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ValueError(f"nodeGroups: duplicate names {dupes}")
-        if not any(g.capacity_type == "ON_DEMAND" for g in self.node_groups):
-            raise ValueError("nodeGroups: at least one ON_DEMAND group is required (spot capacity can vanish)")
-        return self
+            raise ValueError(f"duplicate names {dupes}")
+        if not any(g.capacity_type == "ON_DEMAND" for g in v):
+            raise ValueError("at least one ON_DEMAND group is required (spot capacity can vanish)")
+        return v
 
 
 class EcrConfig(Model):
@@ -195,7 +267,7 @@ class EcrConfig(Model):
     @field_validator("repositories")
     @classmethod
     def _repos(cls, v: list[str]) -> list[str]:
-        bad = [r for r in v if not ECR_NAME.match(r) or len(r) > 200]
+        bad = [r for r in v if not ECR_NAME.fullmatch(r) or len(r) > 200]
         if bad:
             raise ValueError(f"invalid repository names {bad}: lower-case letters, digits, '.', '_' or '-'")
         if len(set(v)) != len(v):
@@ -205,9 +277,9 @@ class EcrConfig(Model):
     @field_validator("replication_regions")
     @classmethod
     def _replication(cls, v: list[str]) -> list[str]:
-        bad = [r for r in v if not AWS_REGION_NAME.match(r)]
+        bad = [r for r in v if aws_region_problem(r)]
         if bad:
-            raise ValueError(f"not AWS region names: {bad}; use e.g. eu-central-1")
+            raise ValueError(f"not AWS regions: {bad}; use e.g. eu-central-1 ({catalogs.BOTOCORE} endpoints.json)")
         if len(set(v)) != len(v):
             raise ValueError("replicationRegions must be unique")
         if len(v) > 25:

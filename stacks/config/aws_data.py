@@ -13,14 +13,14 @@ from pydantic import AfterValidator, Field, ValidationInfo, field_validator, mod
 
 from components.aws.bucket_documents import STORAGE_CLASSES, bucket_name_problems
 from components.naming import global_name
-from stacks.config.base import Model, is_prod
+from components.facts import catalogs
+from stacks.config.base import Model, is_prod, published
 
 # Kubernetes object names (k8s.io/apimachinery validation): namespaces are DNS-1123 labels,
 # service accounts and secrets DNS-1123 subdomains.
-DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")  # fullmatch: `$` lets a trailing newline through
+DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 BUILTIN_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
-NODE_TYPE = re.compile(r"^cache\.[a-z][a-z0-9-]*\.[a-z0-9]+$")
 # Engine versions ElastiCache offers for node-based replication groups (major.minor).
 ENGINE_VERSIONS = {"redis": ("6.2", "7.0", "7.1"), "valkey": ("7.2", "8.0", "8.1")}
 # S3 minimum age before a transition to these classes (days).
@@ -28,14 +28,14 @@ MIN_TRANSITION_DAYS = {"STANDARD_IA": 30, "ONEZONE_IA": 30}
 
 
 def namespace_problem(value: str) -> str | None:
-    if len(value) > 63 or not DNS1123_LABEL.match(value):
+    if len(value) > 63 or not DNS1123_LABEL.fullmatch(value):
         return ("not a Kubernetes namespace name: at most 63 lower-case letters, digits and '-', "
                 "starting and ending with a letter or digit")
     return None
 
 
 def object_name_problem(value: str, what: str) -> str | None:
-    if len(value) > 253 or not DNS1123_SUBDOMAIN.match(value):
+    if len(value) > 253 or not DNS1123_SUBDOMAIN.fullmatch(value):
         return (f"not a Kubernetes {what} name: at most 253 lower-case letters, digits, '-' and '.', "
                 "starting and ending with a letter or digit")
     return None
@@ -115,8 +115,23 @@ class RedisConfig(Model):
     @field_validator("node_type")
     @classmethod
     def _node_type(cls, v: str) -> str:
-        if not NODE_TYPE.match(v):
-            raise ValueError("not an ElastiCache node type; use names like 'cache.t4g.small' or 'cache.r7g.large'")
+        current, previous = catalogs.elasticache_node_types()
+        if v in previous:
+            raise ValueError("a previous-generation ElastiCache node type: creation of new clusters is not supported; "
+                             "use a current one like 'cache.t4g.small' or 'cache.r7g.large'")
+        if v not in current:
+            raise ValueError(f"not an ElastiCache node type; use names like 'cache.t4g.small' or 'cache.r7g.large'; "
+                             f"allowed: {_by_family(current)} ({catalogs.BOTOCORE} elasticache CacheNode)")
+        return v
+
+    @field_validator("num_cache_clusters")
+    @classmethod
+    def _per_az(cls, v: int, info: ValidationInfo) -> int:
+        # Cross-section rule: in prod, a node in every availability zone of the VPC.
+        azs = published(info, "vpc.azCount")
+        if is_prod(info) and azs is not None and v < azs:
+            raise ValueError(f"numCacheClusters ({v}) is below vpc.azCount ({azs}); prod needs a node in every "
+                             f"availability zone (a primary plus a replica per extra AZ): set numCacheClusters: {azs}")
         return v
 
     @field_validator("automatic_failover")
@@ -148,13 +163,13 @@ class RedisConfig(Model):
         return v
 
 
-def check_redis_against_vpc(redis: RedisConfig, az_count: int, prod: bool) -> None:
-    """Cross-section rule: in prod, a node in every availability zone of the VPC."""
-    if prod and redis.num_cache_clusters < az_count:
-        raise ValueError(
-            f"numCacheClusters: numCacheClusters ({redis.num_cache_clusters}) is below vpc.azCount ({az_count}); prod needs a node "
-            f"in every availability zone (a primary plus a replica per extra AZ): set numCacheClusters: {az_count}"
-        )
+def _by_family(types: frozenset[str]) -> str:
+    """``cache.t4g.{micro,small}, ...``: a long catalog, readable in one line."""
+    families: dict[str, list[str]] = {}
+    for t in sorted(types):
+        family, _, size = t.rpartition(".")
+        families.setdefault(family, []).append(size)
+    return ", ".join(f"{f}.{{{','.join(sizes)}}}" for f, sizes in families.items())
 
 
 # -- twincloud:buckets ------------------------------------------------------------------
@@ -186,6 +201,14 @@ class LifecycleRuleConfig(Model):
     def _actions(self) -> LifecycleRuleConfig:
         if self.expire_days is None and not self.transitions and self.noncurrent_expire_days is None:
             raise ValueError(f"rule {self.id!r} does nothing: set expireDays, transitions or noncurrentExpireDays")
+        waterfall = catalogs.S3_LIFECYCLE["waterfall"].value
+        steps = sorted(self.transitions, key=lambda t: t.days)
+        ranks = [waterfall.index(t.storage_class) for t in steps]
+        if ranks != sorted(set(ranks)) or len({t.days for t in steps}) != len(steps):
+            raise ValueError(f"rule {self.id!r}: S3 moves objects only down its storage-class waterfall "
+                             f"({' -> '.join(waterfall)}): each class once, each at a later day than the one "
+                             "before it in that order "
+                             f"(got {[(t.storage_class, t.days) for t in self.transitions]})")
         late = [t.days for t in self.transitions if self.expire_days is not None and t.days >= self.expire_days]
         if late:
             raise ValueError(f"rule {self.id!r}: transitions at days {late} come at or after expireDays "

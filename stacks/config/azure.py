@@ -1,8 +1,9 @@
 """Config section ``twincloud:azure``: the Azure (warm-standby/DR) side of the platform.
 
 Optional: without it the stack builds AWS only. Every key is validated here, before any
-resource exists; rules that need the AWS side too (address-space overlap with the VPC) live
-in ``StackConfig`` (``stacks/config/root.py``) and use :func:`overlap_problems`.
+resource exists. Rules that need the AWS side too (address-space overlap with the VPC) read
+``twincloud:vpc.cidr`` as the VPC section published it (``stacks.config.base.published``), so
+they run whenever that value parsed, whatever else is wrong.
 """
 
 from __future__ import annotations
@@ -16,18 +17,23 @@ from pydantic import BeforeValidator, Field, SecretStr, ValidationInfo, field_va
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from components.azure.vnet_plan import AZURE_RESERVED_IPS, SENSITIVE_PORTS, plan_vnet
+from components.facts import catalogs
 from components.versions import AKS_KUBERNETES_VERSIONS
-from stacks.config.base import Model, api_allow_list, is_prod, parse_cidr, private_range
+from stacks.config.base import Model, api_allow_list, is_prod, parse_cidr, private_range, publish, published
+from stacks.config.kubernetes import label_problems, taint_key_problem, taint_value_problem
 
-AZURE_LOCATION = re.compile(r"^[a-z]+[a-z0-9]*$")
-POOL_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
-VM_SIZE = re.compile(r"^Standard_[A-Za-z0-9_]+$")
-TAINT = re.compile(r"^[A-Za-z0-9][-A-Za-z0-9_./]*(=[-A-Za-z0-9_.]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$")
-GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-ENTITY_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,49}$")
-ISO_DURATION = re.compile(r"^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
-SECRET_NAME = re.compile(r"^[0-9a-zA-Z-]{1,127}$")
+# Patterns are matched with fullmatch: `$` would let a trailing newline through.
+POOL_NAME = re.compile(r"[a-z][a-z0-9]{0,11}")
+TAINT = re.compile(r"(?P<key>[^=:]+)(=(?P<value>[^:]*))?:(NoSchedule|PreferNoSchedule|NoExecute)")
+GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+K8S_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+ENTITY_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,49}")
+ISO_DURATION = re.compile(r"P(?!$)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+SECRET_NAME = re.compile(r"[0-9a-zA-Z-]{1,127}")
+# "The maximum value for LockDuration is 5 minutes" (pulumi-azure-native 3.29.0
+# pulumi_azure_native/servicebus/queue.py:58, from the Service Bus ARM spec).
+MAX_LOCK_SECONDS = 300
+AKS_RESERVED = "AKS"  # who reserves catalogs.AKS_RESERVED_RANGES, for messages
 # What the offline plan sees for a value set with `pulumi config set --secret --path`
 # (it cannot decrypt it); under `pulumi up` the value arrives decrypted.
 OFFLINE_SECRET = "offline-placeholder-secret"
@@ -56,6 +62,9 @@ Zone = Annotated[Literal["1", "2", "3"], BeforeValidator(_zone)]
 SecretValue = Annotated[SecretStr, BeforeValidator(_secret)]
 
 
+_PEERED = "pick a range outside it; the clouds are connected and routes must not collide"
+
+
 def _overlap(a: str, b: str) -> bool:
     return ipaddress.ip_network(a).overlaps(ipaddress.ip_network(b))
 
@@ -70,13 +79,16 @@ class AzureVnetConfig(Model):
 
     @field_validator("address_space")
     @classmethod
-    def _space(cls, v: str) -> str:
+    def _space(cls, v: str, info: ValidationInfo) -> str:
         net = parse_cidr(v, what="address space")
         if not 16 <= net.prefixlen <= 24:
             raise ValueError(f"VNet address space must be between /16 and /24, got /{net.prefixlen}")
-        if not net.is_private:
-            raise ValueError("VNet address space must be a private range (RFC 1918, e.g. 10.30.0.0/16)")
-        return v
+        private_range(v, label="the VNet address space", shortest=16, longest=24, what="address space",
+                      reserved=catalogs.AKS_RESERVED_RANGES, reserved_by=AKS_RESERVED)
+        vpc = published(info, "vpc.cidr")
+        if vpc and _overlap(v, vpc):
+            raise ValueError(f"overlaps the AWS VPC (twincloud:vpc.cidr {vpc}); {_PEERED}")
+        return publish(info, "azure.vnet.addressSpace", v)
 
     @field_validator("ingress_ports")
     @classmethod
@@ -110,36 +122,64 @@ class AksNodePoolConfig(Model):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
-        if not POOL_NAME.match(v):
+        if not POOL_NAME.fullmatch(v):
             raise ValueError("AKS node pool names are 1-12 lower-case letters and digits, starting with a letter")
         return v
 
     @field_validator("vm_size")
     @classmethod
     def _size(cls, v: str) -> str:
-        if not VM_SIZE.match(v):
-            raise ValueError("not an Azure VM size; use names like 'Standard_D4s_v5'")
+        sizes = catalogs.azure_vm_sizes()
+        if v not in sizes:
+            raise ValueError(f"not an Azure VM size in the catalog; allowed: {', '.join(sorted(sizes))} "
+                             "(components/facts/catalogs.py AZURE_VM_SIZES: add a series with its source)")
+        return v
+
+    @field_validator("max_count")
+    @classmethod
+    def _max(cls, v: int, info: ValidationInfo) -> int:
+        low = info.data.get("min_count")
+        if low is not None and low > v:
+            raise ValueError(f"minCount ({low}) must not exceed maxCount ({v})")
+        return v
+
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, v: dict[str, str]) -> dict[str, str]:
+        problems = label_problems(v)
+        if problems:
+            raise ValueError(f"invalid node labels: {'; '.join(problems)}")
         return v
 
     @field_validator("taints")
     @classmethod
     def _taints(cls, v: list[str]) -> list[str]:
-        bad = [t for t in v if not TAINT.match(t)]
-        if bad:
-            raise ValueError(f"taints must look like 'key=value:NoSchedule' (or PreferNoSchedule/NoExecute): {bad}")
+        for t in v:
+            m = TAINT.fullmatch(t)
+            if not m:
+                raise ValueError(f"taints must look like 'key=value:NoSchedule' (or PreferNoSchedule/NoExecute): {t!r}")
+            problem = taint_key_problem(m.group("key")) or taint_value_problem(m.group("value"))
+            if problem:
+                raise ValueError(f"not a taint: {problem}")
         return v
 
     @model_validator(mode="after")
     def _counts(self) -> AksNodePoolConfig:
         problems = []
-        if self.min_count > self.max_count:
-            problems.append((("minCount",), f"minCount ({self.min_count}) must not exceed maxCount ({self.max_count})",
-                             self.min_count))
         if self.mode == "System" and self.min_count < 1:
             problems.append((("minCount",), "a System pool needs at least one node", self.min_count))
         if problems:
             raise problems_error(problems)
         return self
+
+
+def _outside_networks(cidr: str, info: ValidationInfo) -> None:
+    """An AKS range must not collide with the AWS VPC or this VNet (as far as they parsed)."""
+    vpc, vnet = published(info, "vpc.cidr"), published(info, "azure.vnet.addressSpace")
+    if vpc and _overlap(cidr, vpc):
+        raise ValueError(f"overlaps the AWS VPC (twincloud:vpc.cidr {vpc}); {_PEERED}")
+    if vnet and _overlap(cidr, vnet):
+        raise ValueError(f"overlaps vnet.addressSpace {vnet}")
 
 
 class AksConfig(Model):
@@ -176,13 +216,23 @@ class AksConfig(Model):
 
     @field_validator("pod_cidr")
     @classmethod
-    def _pods(cls, v: str) -> str:
-        return private_range(v, label="the overlay pod CIDR", shortest=8, longest=22, what="pod CIDR")
+    def _pods(cls, v: str, info: ValidationInfo) -> str:
+        private_range(v, label="the overlay pod CIDR", shortest=8, longest=22, what="pod CIDR",
+                      reserved=catalogs.AKS_RESERVED_RANGES, reserved_by=AKS_RESERVED)
+        if info.data.get("network_plugin_mode") == "overlay":
+            _outside_networks(v, info)
+        return v
 
     @field_validator("service_cidr")
     @classmethod
-    def _services(cls, v: str) -> str:
-        return private_range(v, label="the AKS service CIDR", shortest=12, longest=24, what="service CIDR")
+    def _services(cls, v: str, info: ValidationInfo) -> str:
+        private_range(v, label="the AKS service CIDR", shortest=12, longest=24, what="service CIDR",
+                      reserved=catalogs.AKS_RESERVED_RANGES, reserved_by=AKS_RESERVED)
+        _outside_networks(v, info)
+        pods = info.data.get("pod_cidr")
+        if pods and info.data.get("network_plugin_mode") == "overlay" and _overlap(pods, v):
+            raise ValueError(f"overlaps podCidr {pods}")
+        return v
 
     @field_validator("api_server_authorized_ip_ranges")
     @classmethod
@@ -193,7 +243,7 @@ class AksConfig(Model):
     @field_validator("admin_group_object_ids")
     @classmethod
     def _groups(cls, v: list[str]) -> list[str]:
-        bad = [g for g in v if not GUID.match(g)]
+        bad = [g for g in v if not GUID.fullmatch(g)]
         if bad:
             raise ValueError(f"Entra group object ids are GUIDs: {bad}")
         return v
@@ -215,8 +265,6 @@ class AksConfig(Model):
         if self.private_cluster and self.api_server_authorized_ip_ranges:
             problems.append((("apiServerAuthorizedIpRanges",),
                              "a private cluster has no public API server; remove apiServerAuthorizedIpRanges", None))
-        if self.network_plugin_mode == "overlay" and _overlap(self.pod_cidr, self.service_cidr):
-            problems.append((("podCidr",), f"overlaps serviceCidr {self.service_cidr}", self.pod_cidr))
         names = [p.name for p in self.node_pools]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
@@ -329,14 +377,27 @@ class AzureRedisConfig(Model):
 
 
 def _entity_name(v: str) -> str:
-    if not ENTITY_NAME.match(v):
+    if not ENTITY_NAME.fullmatch(v):
         raise ValueError("Service Bus entity names here are 1-50 lower-case letters, digits, '.', '_' or '-'")
     return v
 
 
 def _duration(v: str) -> str:
-    if not ISO_DURATION.match(v):
+    if not ISO_DURATION.fullmatch(v):
         raise ValueError("use an ISO 8601 duration such as PT1M or P14D")
+    return v
+
+
+def _seconds(v: str) -> int:
+    days, hours, minutes, seconds = (int(g or 0) for g in ISO_DURATION.fullmatch(v).groups())
+    return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+
+
+def _lock(v: str) -> str:
+    _duration(v)
+    if not 0 < _seconds(v) <= MAX_LOCK_SECONDS:
+        raise ValueError("Service Bus locks a message for at most 5 minutes (PT5M) and more than 0; "
+                         "use e.g. PT1M, and renew the lock in the receiver for longer work")
     return v
 
 
@@ -350,7 +411,8 @@ class _DeliveryConfig(Model):
     receivers: list[str] = []
 
     _check_name = field_validator("name")(_entity_name)
-    _check_durations = field_validator("lock_duration", "default_message_time_to_live")(_duration)
+    _check_lock = field_validator("lock_duration")(_lock)
+    _check_ttl = field_validator("default_message_time_to_live")(_duration)
 
 
 class QueueConfig(_DeliveryConfig):
@@ -456,10 +518,10 @@ class KeyVaultConfig(Model):
     def _names(self) -> KeyVaultConfig:
         problems: list[tuple[tuple[str | int, ...], str, Any]] = []
         for name in self.secrets:
-            if not SECRET_NAME.match(name):
+            if not SECRET_NAME.fullmatch(name):
                 problems.append((("secrets", name), "secret names are 1-127 letters, digits and '-'", name))
         for i, g in enumerate(self.generated_secrets):
-            if not SECRET_NAME.match(g.name):
+            if not SECRET_NAME.fullmatch(g.name):
                 problems.append((("generatedSecrets", i, "name"), "secret names are 1-127 letters, digits and '-'",
                                  g.name))
             if g.name in self.secrets:
@@ -482,7 +544,7 @@ class WorkloadIdentityConfig(Model):
     @field_validator("name", "namespace", "service_account")
     @classmethod
     def _k8s(cls, v: str) -> str:
-        if not K8S_NAME.match(v) or len(v) > 63:
+        if not K8S_NAME.fullmatch(v) or len(v) > 63:
             raise ValueError("use a Kubernetes name: lower-case letters, digits and '-', at most 63 characters")
         return v
 
@@ -512,7 +574,7 @@ class AzureMonitoringConfig(Model):
     @field_validator("storage_class")
     @classmethod
     def _storage_class(cls, v: str | None) -> str | None:
-        if v is not None and (not K8S_NAME.match(v) or len(v) > 253):
+        if v is not None and (not K8S_NAME.fullmatch(v) or len(v) > 253):
             raise ValueError("not a StorageClass name; omit it to use the AKS default StorageClass (managed-csi)")
         return v
 
@@ -528,23 +590,25 @@ class AzureConfig(Model):
     vnet: AzureVnetConfig
     aks: AksConfig
     acr: AcrConfig = Field(default_factory=dict)  # type: ignore[arg-type]
+    # Before redis, serviceBus and keyVault: their references are checked against it as they parse.
+    workload_identities: list[WorkloadIdentityConfig] = []
     redis: AzureRedisConfig = Field(default_factory=dict)  # type: ignore[arg-type]
     service_bus: ServiceBusConfig = Field(default_factory=dict)  # type: ignore[arg-type]
     key_vault: KeyVaultConfig = Field(default_factory=dict)  # type: ignore[arg-type]
-    workload_identities: list[WorkloadIdentityConfig] = []
     monitoring: AzureMonitoringConfig = Field(default_factory=dict)  # type: ignore[arg-type]
 
     @field_validator("location")
     @classmethod
-    def _location(cls, v: str) -> str:
-        if not AZURE_LOCATION.match(v):
-            raise ValueError("not an Azure location name; use the programmatic name, e.g. westeurope or northeurope")
-        return v
+    def _location(cls, v: str, info: ValidationInfo) -> str:
+        problem = azure_location_problem(v)
+        if problem:
+            raise ValueError(problem)
+        return publish(info, "azure.location", v)
 
     @field_validator("resource_group")
     @classmethod
     def _group(cls, v: str | None) -> str | None:
-        if v is not None and not re.match(r"^[-\w._()]{1,89}[-\w_()]$", v):
+        if v is not None and not re.fullmatch(r"[-\w._()]{0,89}[-\w_()]", v):
             raise ValueError("resource group names are 1-90 letters, digits, '-', '_', '.', '(' or ')', "
                              "not ending in '.'")
         return v
@@ -557,59 +621,84 @@ class AzureConfig(Model):
         if is_prod(info) and len(v) < 2:
             raise ValueError("prod spreads AKS nodes over availability zones; "
                              "set zones: [\"1\", \"2\", \"3\"]")
+        location = info.data.get("location")
+        if v and location in catalogs.AZURE_LOCATIONS and not catalogs.AZURE_LOCATIONS[location].zones:
+            zonal = sorted(n for n, loc in catalogs.AZURE_LOCATIONS.items() if loc.zones)
+            raise ValueError(f"location {location} has no availability zones; remove zones or use a location "
+                             f"with them: {', '.join(zonal)} ({catalogs.AZURE_LOCATIONS[location].source})")
         return sorted(v)
 
-    @model_validator(mode="after")
-    def _cross(self) -> AzureConfig:
-        problems: list[tuple[tuple[str | int, ...], str, Any]] = []
-        space = self.vnet.address_space
-        aks = self.aks
-        if aks.network_plugin_mode == "overlay" and _overlap(aks.pod_cidr, space):
-            problems.append((("aks", "podCidr"), f"overlaps vnet.addressSpace {space}", aks.pod_cidr))
-        if _overlap(aks.service_cidr, space):
-            problems.append((("aks", "serviceCidr"), f"overlaps vnet.addressSpace {space}", aks.service_cidr))
-        if aks.network_plugin_mode == "vnet":
-            layout = plan_vnet(space)
+    # Rules over two keys sit on the later one (field order), so each runs whenever what it
+    # reads parsed, whatever else in the section is wrong.
+
+    @field_validator("aks")
+    @classmethod
+    def _vnet_room(cls, aks: AksConfig, info: ValidationInfo) -> AksConfig:
+        vnet = info.data.get("vnet")
+        if vnet is not None and aks.network_plugin_mode == "vnet":
+            layout = plan_vnet(vnet.address_space)
             need = sum(p.max_count * (p.max_pods + 1) for p in aks.node_pools)
             if need > layout.usable_aks_ips:
-                problems.append((("aks", "nodePools"),
-                                 f"with networkPluginMode 'vnet' every pod takes a node-subnet IP: the pools need up "
-                                 f"to {need} addresses but the AKS subnet {layout.aks} has "
-                                 f"{layout.usable_aks_ips} (Azure keeps {AZURE_RESERVED_IPS}); use 'overlay', "
-                                 "a larger addressSpace, or fewer maxPods/maxCount", None))
-        names = [w.name for w in self.workload_identities]
+                raise problems_error([(("nodePools",),
+                                       f"with networkPluginMode 'vnet' every pod takes a node-subnet IP: the pools need "
+                                       f"up to {need} addresses but the AKS subnet {layout.aks} has "
+                                       f"{layout.usable_aks_ips} (Azure keeps {AZURE_RESERVED_IPS}); use 'overlay', "
+                                       "a larger addressSpace, or fewer maxPods/maxCount", None)])
+        return aks
+
+    @field_validator("workload_identities")
+    @classmethod
+    def _identities(cls, v: list[WorkloadIdentityConfig]) -> list[WorkloadIdentityConfig]:
+        names = [w.name for w in v]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            problems.append((("workloadIdentities",), f"duplicate names {dupes}", None))
-        known = sorted(set(names))
-        for loc, ref in self.service_bus.principal_refs():
-            if ref not in known:
-                problems.append((("serviceBus", *loc), f"{ref!r} is not a workload identity; define it under "
-                                 f"azure.workloadIdentities (known: {known})", ref))
-        for i, ref in enumerate(self.key_vault.readers):
-            if ref not in known:
-                problems.append((("keyVault", "readers", i), f"{ref!r} is not a workload identity; define it under "
-                                 f"azure.workloadIdentities (known: {known})", ref))
-        for i, ref in enumerate(self.redis.users):
-            if ref not in known:
-                problems.append((("redis", "users", i), f"{ref!r} is not a workload identity; define it under "
-                                 f"azure.workloadIdentities (known: {known})", ref))
-        if problems:
-            raise problems_error(problems)
-        return self
+            raise ValueError(f"duplicate names {dupes}")
+        return v
+
+    @field_validator("service_bus")
+    @classmethod
+    def _bus_refs(cls, v: ServiceBusConfig, info: ValidationInfo) -> ServiceBusConfig:
+        known = _identity_names(info)
+        if known is not None:
+            problems = [(loc, f"{ref!r} is not a workload identity; define it under azure.workloadIdentities "
+                              f"(known: {known})", ref) for loc, ref in v.principal_refs() if ref not in known]
+            if problems:
+                raise problems_error(problems)
+        return v
+
+    @field_validator("key_vault")
+    @classmethod
+    def _reader_refs(cls, v: KeyVaultConfig, info: ValidationInfo) -> KeyVaultConfig:
+        known = _identity_names(info)
+        if known is not None:
+            problems = [(("readers", i), f"{ref!r} is not a workload identity; define it under "
+                         f"azure.workloadIdentities (known: {known})", ref)
+                        for i, ref in enumerate(v.readers) if ref not in known]
+            if problems:
+                raise problems_error(problems)
+        return v
+
+    @field_validator("redis")
+    @classmethod
+    def _redis_refs(cls, v: AzureRedisConfig, info: ValidationInfo) -> AzureRedisConfig:
+        known = _identity_names(info)
+        if known is not None:
+            problems = [(("users", i), f"{ref!r} is not a workload identity; define it under "
+                         f"azure.workloadIdentities (known: {known})", ref)
+                        for i, ref in enumerate(v.users) if ref not in known]
+            if problems:
+                raise problems_error(problems)
+        return v
 
 
-def overlap_problems(azure: AzureConfig, aws_vpc_cidr: str) -> list[tuple[tuple[str | int, ...], str, Any]]:
-    """Azure ranges that collide with the AWS VPC (the clouds are peered over VPN), as problems."""
-    problems: list[tuple[tuple[str | int, ...], str, Any]] = []
-    fix = "pick a range outside it; the clouds are connected and routes must not collide"
-    if _overlap(azure.vnet.address_space, aws_vpc_cidr):
-        problems.append((("azure", "vnet", "addressSpace"), f"overlaps the AWS VPC (twincloud:vpc.cidr "
-                         f"{aws_vpc_cidr}); {fix}", azure.vnet.address_space))
-    if azure.aks.network_plugin_mode == "overlay" and _overlap(azure.aks.pod_cidr, aws_vpc_cidr):
-        problems.append((("azure", "aks", "podCidr"), f"overlaps the AWS VPC (twincloud:vpc.cidr {aws_vpc_cidr}); "
-                         f"{fix}", azure.aks.pod_cidr))
-    if _overlap(azure.aks.service_cidr, aws_vpc_cidr):
-        problems.append((("azure", "aks", "serviceCidr"), f"overlaps the AWS VPC (twincloud:vpc.cidr "
-                         f"{aws_vpc_cidr}); {fix}", azure.aks.service_cidr))
-    return problems
+def _identity_names(info: ValidationInfo) -> list[str] | None:
+    identities = info.data.get("workload_identities")
+    return None if identities is None else sorted({w.name for w in identities})
+
+
+def azure_location_problem(location: str) -> str | None:
+    """Why ``location`` is not an Azure location (programmatic name), or None."""
+    if location in catalogs.AZURE_LOCATIONS:
+        return None
+    return (f"not an Azure location; use the programmatic name, one of {', '.join(sorted(catalogs.AZURE_LOCATIONS))} "
+            f"({catalogs.AZURE_LOCATIONS['westeurope'].source})")

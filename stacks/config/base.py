@@ -21,8 +21,9 @@ class ConfigError(pulumi.RunError):
     Python traceback.
     """
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], parsed: dict[str, Any] | None = None) -> None:
         self.problems = problems
+        self.parsed = parsed or {}  # values that did validate (see ``published``), for the program's own checks
         body = "\n".join(f"  - {p}" for p in problems)
         super().__init__(f"invalid stack config ({len(problems)} problem{'s' if len(problems) != 1 else ''}):\n{body}")
 
@@ -58,19 +59,53 @@ def parse_cidr(value: str, *, what: str = "CIDR") -> ipaddress.IPv4Network:
     return net
 
 
-def private_range(value: str, *, label: str, shortest: int, longest: int, what: str = "CIDR") -> str:
-    """``value`` if it is a private IPv4 range from /``shortest`` to /``longest``."""
-    net = parse_cidr(value, what=what)
-    if not shortest <= net.prefixlen <= longest or not net.is_private:
-        raise ValueError(f"{label} must be a private /{shortest} to /{longest} range")
+def published(info: ValidationInfo, key: str) -> Any:
+    """A value another section already validated (``vpc.cidr``), or None when it did not
+    parse. Sections validate in field order, so a rule about two sections sits on the later
+    one and runs whenever the values it needs parsed, whatever else is wrong: every problem
+    is reported at once."""
+    return ((info.context or {}).get("parsed") or {}).get(key)
+
+
+def publish(info: ValidationInfo, key: str, value: Any) -> Any:
+    """Record a validated value for rules in later sections (see :func:`published`)."""
+    if info.context is not None:
+        info.context.setdefault("parsed", {})[key] = value
     return value
 
 
+def is_rfc1918(net: ipaddress.IPv4Network) -> bool:
+    from components.facts.catalogs import RFC1918
+
+    return any(net.subnet_of(block) for block in RFC1918)
+
+
+def private_range(value: str, *, label: str, shortest: int, longest: int, what: str = "CIDR",
+                  reserved: tuple[ipaddress.IPv4Network, ...] = (), reserved_by: str = "") -> str:
+    """``value`` if it is an RFC 1918 range from /``shortest`` to /``longest`` that does not
+    overlap a range ``reserved_by`` reserves."""
+    net = parse_cidr(value, what=what)
+    if not shortest <= net.prefixlen <= longest or not is_rfc1918(net):
+        raise ValueError(f"{label} must be a /{shortest} to /{longest} range inside the RFC 1918 private blocks "
+                         "10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16")
+    clash = [str(r) for r in reserved if net.overlaps(r)]
+    if clash:
+        raise ValueError(f"{label} overlaps {', '.join(clash)}, which {reserved_by} reserves; pick another range")
+    return value
+
+
+def _covers_everything(nets: list[ipaddress.IPv4Network]) -> bool:
+    """Whether the union of ``nets`` is the whole IPv4 space (0.0.0.0/1 + 128.0.0.0/1 is)."""
+    return list(ipaddress.collapse_addresses(nets)) == [ipaddress.ip_network("0.0.0.0/0")]
+
+
 def api_allow_list(values: list[str], *, fix: str, what: str = "CIDR") -> list[str]:
-    """``values`` if none of them opens an API to the whole internet."""
-    for value in values:
-        if parse_cidr(value, what=what).prefixlen == 0:
-            raise ValueError(f"0.0.0.0/0 would open the Kubernetes API to the internet; {fix}")
+    """``values`` if they do not open an API to the whole internet, alone or together."""
+    nets = [parse_cidr(value, what=what) for value in values]
+    if any(n.prefixlen == 0 for n in nets):
+        raise ValueError(f"0.0.0.0/0 would open the Kubernetes API to the internet; {fix}")
+    if nets and _covers_everything(nets):
+        raise ValueError(f"together these ranges cover the whole internet (like 0.0.0.0/0); {fix}")
     return values
 
 

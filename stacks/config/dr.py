@@ -41,17 +41,17 @@ from components.aws.failover_timing import (
     failover_detection_seconds,
     settings_within_rto,
 )
-from stacks.config.base import Model
+from stacks.config.base import Model, publish
 
-HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
-ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
-AZURE_LOCATION = re.compile(r"^[a-z]+[a-z0-9]*$")
-STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+){0,2}$")
-OUTPUT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Matched with fullmatch: `$` would let a trailing newline through.
+HOSTNAME = re.compile(r"(?=.{1,253}\Z)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?")
+ZONE_ID = re.compile(r"Z[A-Z0-9]{1,31}")
+STACK_NAME = re.compile(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+){0,2}")
+OUTPUT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _hostname(v: str, what: str) -> str:
-    if not HOSTNAME.match(v):
+    if not HOSTNAME.fullmatch(v):
         raise ValueError(f"not a DNS host name; use a lower-case fully qualified {what} without a trailing dot, "
                          "e.g. app.example.com")
     return v
@@ -71,7 +71,7 @@ class PrimaryTarget(Model):
     @field_validator("zone_id")
     @classmethod
     def _zone(cls, v: str) -> str:
-        if not ZONE_ID.match(v):
+        if not ZONE_ID.fullmatch(v):
             raise ValueError("not a Route 53 hosted zone id; use the load balancer's CanonicalHostedZoneId, "
                              "e.g. Z32O12XQLNTSW2")
         return v
@@ -87,14 +87,14 @@ class PrimaryStackReference(Model):
     @field_validator("stack")
     @classmethod
     def _stack(cls, v: str) -> str:
-        if not STACK_NAME.match(v):
+        if not STACK_NAME.fullmatch(v):
             raise ValueError("not a stack name; use <org>/<project>/<stack>, e.g. acme/twincloud-apps/prod")
         return v
 
     @field_validator("dns_name_output", "zone_id_output")
     @classmethod
     def _output(cls, v: str) -> str:
-        if not OUTPUT_NAME.match(v):
+        if not OUTPUT_NAME.fullmatch(v):
             raise ValueError("not a stack output name; use the exported key, e.g. ingressDnsName")
         return v
 
@@ -225,12 +225,18 @@ class DrConfig(Model):
     @field_validator("hosted_zone_id")
     @classmethod
     def _zone_id(cls, v: str | None, info: ValidationInfo) -> str | None:
-        if v is not None and not ZONE_ID.match(v):
+        if v is not None and not ZONE_ID.fullmatch(v):
             raise ValueError("not a Route 53 hosted zone id (Z followed by letters and digits)")
         if _enabled(info) and "hosted_zone_name" in info.data:
             if (v is None) == (info.data["hosted_zone_name"] is None):
                 raise ValueError("set exactly one of hostedZoneName and hostedZoneId")
         return v
+
+    @field_validator("primary_stack_reference")
+    @classmethod
+    def _reference(cls, v: PrimaryStackReference | None, info: ValidationInfo) -> PrimaryStackReference | None:
+        # The program checks that the stack exports these outputs before the first resource.
+        return publish(info, "dr.primaryStackReference", v) if _enabled(info) else v
 
     @field_validator("primary_ingress")
     @classmethod
@@ -270,8 +276,11 @@ class DrConfig(Model):
                 raise ValueError("required for secondary 'static-site' (it defaults to twincloud:azure.location "
                                  "when that is set): the Azure location of the DR site, e.g. westeurope")
             return v
-        if not AZURE_LOCATION.match(v):
-            raise ValueError("not an Azure location name; use e.g. westeurope or northeurope")
+        from stacks.config.azure import azure_location_problem
+
+        problem = azure_location_problem(v)
+        if problem:
+            raise ValueError(problem)
         return v
 
     @field_validator("aks_ingress")

@@ -15,8 +15,10 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_va
 from components.monitoring.durations import DURATION, QUANTITY, hours, mebibytes
 from stacks.config.base import Model, is_prod
 
-K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-CPU = re.compile(r"^(\d+m|\d+(\.\d+)?)$")
+K8S_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")  # fullmatch: `$` lets a trailing newline through
+CPU = re.compile(r"(\d+m|\d+(\.\d+)?)")
+# What the offline plan holds for a value set with --secret (it cannot decrypt it).
+OFFLINE_SECRET = "offline-placeholder-secret"
 PROD_MIN_PROMETHEUS_MEMORY = "1Gi"  # Prometheus was OOMKilled at 512Mi replaying its WAL
 
 
@@ -31,6 +33,8 @@ def _duration(v: str) -> str:
 def _quantity(v: str) -> str:
     if not QUANTITY.match(v):
         raise ValueError("use a Kubernetes quantity in Mi, Gi or Ti, e.g. 512Mi or 20Gi")
+    if mebibytes(v) == 0:
+        raise ValueError("must be more than 0 (a volume or memory limit of 0 cannot hold anything)")
     return v
 
 
@@ -79,7 +83,7 @@ class PrometheusConfig(Model):
     @field_validator("cpu_request")
     @classmethod
     def _cpu(cls, v: str) -> str:
-        if not CPU.match(v):
+        if not CPU.fullmatch(v) or float(v.rstrip('m')) == 0:
             raise ValueError("use a CPU quantity like 500m or 1")
         return v
 
@@ -111,17 +115,34 @@ class ReceiverConfig(Model):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
-        if not K8S_NAME.match(v) or v == "null" or len(v) > 63:
+        if not K8S_NAME.fullmatch(v) or v == "null" or len(v) > 63:
             raise ValueError("receiver names are lower-case letters, digits and '-' (not 'null'), at most 63 chars")
         return v
 
     @field_validator("url")
     @classmethod
     def _url(cls, v: SecretStr) -> SecretStr:
-        if not v.get_secret_value().strip():
-            raise ValueError("url is empty; set it with pulumi config set --secret --path "
-                             "'twincloud:monitoring.alertmanager.receivers[N].url' https://...")
+        url = v.get_secret_value()
+        fix = ("set it with pulumi config set --secret --path "
+               "'twincloud:monitoring.alertmanager.receivers[N].url' https://...")
+        if not url.strip():
+            raise ValueError(f"url is empty; {fix}")
+        if url != OFFLINE_SECRET and not _http_url(url):
+            # Alertmanager reads receiver URLs as absolute http(s) URLs with a host.
+            raise ValueError(f"url is not an http(s) URL with a host (the value is secret, not shown); {fix}")
         return v
+
+
+def _http_url(text: str) -> bool:
+    """An absolute http(s) URL with a host, no whitespace, and a numeric port if any."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in text)
 
 
 class AlertmanagerConfig(Model):
@@ -223,6 +244,6 @@ class MonitoringConfig(Model):
     @field_validator("storage_class")
     @classmethod
     def _storage_class(cls, v: str | None) -> str | None:
-        if v is not None and (not K8S_NAME.match(v) or len(v) > 253):
+        if v is not None and (not K8S_NAME.fullmatch(v) or len(v) > 253):
             raise ValueError("not a StorageClass name; omit it to use the cluster's default StorageClass")
         return v
