@@ -157,6 +157,23 @@ def _meant(key: str, allowed: list[str]) -> str | None:
     return next((c for c in allowed if c != key and re.sub(r"[^a-z0-9]", "", c.lower()) == folded), None)
 
 
+def _is_secret(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> bool:
+    """Whether ``loc`` is a secret field (its value must never be printed)."""
+    from pydantic import SecretStr
+
+    annotation: Any = None
+    for part in loc:
+        if model is None:
+            return False
+        if isinstance(part, int) or (isinstance(part, str) and part.isdigit()):
+            continue
+        field = next((f for n, f in model.model_fields.items() if part in (n, f.alias)), None)
+        if field is None:
+            return False
+        annotation, model = field.annotation, _model_in(field.annotation)
+    return annotation is not None and "SecretStr" in repr(annotation) or annotation is SecretStr
+
+
 def _model_in(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
@@ -213,5 +230,5 @@ def format_errors(error: ValidationError, model: type[BaseModel] | None = None) 
             loc, msg, value = (*loc, keyed.group(1)), keyed.group(2), value[keyed.group(1)]
         if etype == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
             msg += "; write it in quotes in YAML (version: \"1.30\"): unquoted, 1.30 is read as the number 1.3"
-        problems.append(f"{_path(loc)}: {msg}{_shown(value)}")
+        problems.append(f"{_path(loc)}: {msg}{'' if _is_secret(model, loc) else _shown(value)}")
     return problems
