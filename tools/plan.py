@@ -10,7 +10,8 @@
 Prints every resource that would be created (type, name, parent, key inputs) as a tree,
 or the whole plan as JSON with ``--json``, or the architecture as a Mermaid diagram
 (``--format mermaid``; ``--diagram FILE`` writes it into FILE). Exits 2 on bad config (the schema's message,
-no traceback) and 1 on any mandatory policy violation, like ``pulumi preview --policy-pack``.
+no traceback) and 1 on any mandatory policy violation, like ``pulumi preview --policy-pack``;
+3 means a bug in twincloud itself (with its traceback), never bad config.
 """
 
 from __future__ import annotations
@@ -208,6 +209,13 @@ def main(argv: list[str] | None = None) -> int:
     except PlanError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except Exception:  # noqa: BLE001 - not the config, not a policy: a bug, and its own exit code
+        import traceback
+
+        traceback.print_exc()
+        print("error: the offline plan failed inside twincloud (a bug, not your config); exit code 3",
+              file=sys.stderr)
+        return 3
     if args.diff or fmt in ("cost", "timeline", "markdown"):
         try:
             return _report(plan, args, fmt)

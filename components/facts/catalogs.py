@@ -162,6 +162,9 @@ AZURE_VM_SIZES: dict[str, VmSeries] = {
     "Dpsv5": VmSeries(
         tuple(f"Standard_D{n}ps_v5" for n in (2, 4, 8, 16, 32, 48, 64)), "arm64",
         f"{_SIZES}@2072bfd700:articles/virtual-machines/sizes/general-purpose/dpsv5-series.md (Sizes in series)"),
+    "Esv5": VmSeries(
+        (*(f"Standard_E{n}s_v5" for n in (2, 4, 8, 16, 20, 32, 48, 64, 96)), "Standard_E104is_v5"), "x86_64",
+        f"{_SIZES}@0175d5fa26:articles/virtual-machines/sizes/memory-optimized/esv5-series.md (Sizes in series)"),
 }
 
 
@@ -174,11 +177,16 @@ _TAGS_DOC = "https://learn.microsoft.com/azure/azure-resource-manager/management
 _ARM_TAGS = ("pulumi-azure-native 3.29.0 pulumi_azure_native/billing/associated_tenant.py:35 (ARM spec text: "
              "\"Maximum key/value length supported of 256 characters ... Keys can not contain < > % & \\ ? /\")")
 # Tags on Azure resources.
+_NAME_RULES_MD = ("MicrosoftDocs/azure-docs articles/azure-resource-manager/management/resource-name-rules.md "
+                  "(https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules)")
 AZURE_TAG_RULES: dict[str, Fact] = {
-    "forbidden_name_chars": Fact("<>%&\\?/", _ARM_TAGS),
-    "name_max": Fact(256, _ARM_TAGS),
-    "value_max": Fact(256, _ARM_TAGS),
-    "max_tags": Fact(50, f"{_TAGS_DOC} (\"a maximum of 50 tag name-value pairs\"; unverified at source in this session)"),
+    "forbidden_name_chars": Fact("<>%&\\?/", f"{_NAME_RULES_MD} Microsoft.Resources tagNames \"Can't use: <>%&\\?/\"; "
+                                             f"{_ARM_TAGS}"),
+    "name_max": Fact(512, f"{_NAME_RULES_MD} Microsoft.Resources tagNames 1-512 (storage accounts: 128, "
+                          f"{_TAGS_DOC})"),
+    "value_max": Fact(256, f"{_NAME_RULES_MD} tagNames / tagValues 1-256"),
+    "max_tags": Fact(50, f"{_TAGS_DOC} (MicrosoftDocs/azure-docs tag-resources.md: \"Each resource, resource group, "
+                         "and subscription can have a maximum of 50 tag name-value pairs\")"),
 }
 
 _AKS_CNI = ("https://learn.microsoft.com/azure/aks/configure-azure-cni (Prerequisites: \"AKS clusters may not use "
@@ -216,16 +224,18 @@ class NamingRule:
     source: str
 
 
-_NAMING = "https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules"
+_NAMING = ("MicrosoftDocs/azure-docs articles/azure-resource-manager/management/resource-name-rules.md "
+           "(https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules)")
 # Only the types whose names the program derives from config or the stack name.
 ARM_NAMING: dict[str, NamingRule] = {
     "Microsoft.Resources/resourceGroups": NamingRule(
         1, 90, r"[-\w._()]*[-\w_()]", "1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'",
-        f"{_NAMING}#microsoftresources (unverified at source in this session)"),
+        f"{_NAMING} Microsoft.Resources resourcegroups: 1-90, \"Can't end with period\""),
     "Microsoft.ContainerService/managedClusters": NamingRule(
         1, 63, r"[A-Za-z0-9]([-_A-Za-z0-9]*[A-Za-z0-9])?",
         "1-63 letters, digits, '_' and '-', starting and ending with a letter or digit",
-        f"{_NAMING}#microsoftcontainerservice (unverified at source in this session)"),
+        f"{_NAMING} Microsoft.ContainerService managedClusters: 1-63, \"Alphanumerics, underscores, and hyphens. "
+        "Start and end with alphanumeric\""),
 }
 
 
