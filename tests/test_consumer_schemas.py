@@ -87,23 +87,10 @@ def test_parser_sees_every_block_the_renderer_writes():
 
 # -- Alloy ---------------------------------------------------------------------------------
 
-# Issue 10 item 3: the renderer writes `external_labels` as a block, which Alloy rejects; the
-# renderer fix is a separate change (helper i10a). Until it lands, that is the one problem
-# this test allows (and requires); once the renderer writes the attribute, it allows none.
-_EXTERNAL_LABELS_STILL_A_BLOCK = any(
-    isinstance(item, Block) and item.name == "external_labels"
-    for block in alloy_blocks(EP, "c1") if block.name == "prometheus.remote_write" for item in block.body
-)
-
-
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_plan_alloy_configs_match_the_alloy_schema(stack, request):
     for name, resources in _stacks(request.getfixturevalue(f"{stack}_plan")):
-        problems = check_alloy(values(resources, "alloy")["alloy"]["configMap"]["content"])
-        if _EXTERNAL_LABELS_STILL_A_BLOCK:
-            assert len(problems) == 1 and "> external_labels" in problems[0], (name, problems)
-        else:
-            assert problems == [], name
+        assert check_alloy(values(resources, "alloy")["alloy"]["configMap"]["content"]) == [], name
 
 
 def test_alloy_check_rejects_external_labels_as_a_block():
