@@ -259,6 +259,12 @@ class CloudMocks(pulumi.runtime.Mocks):
                     "resourceRecordValue": f"_{_h(name, 2, n=32)}.acm-validations.aws.",
                 }],
             )
+        elif module == "cloudwatch" and kind == "LogGroup":
+            # arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName} (the Service
+            # Authorization Reference's log-group ARN, as parliament's iam_definition.json holds it);
+            # the provider strips the API's ":*" suffix (pulumi_aws/cloudwatch/log_group.py, `arn`).
+            rid = phys
+            state["arn"] = f"arn:{partition}:logs:{region}:{ACCOUNT_ID}:log-group:{phys}"
         elif module == "lb" and kind in {"LoadBalancer"}:
             state.update(dnsName=f"{phys}-{_h(name, n=10)}.{region}.elb.amazonaws.com", zoneId=ALB_ZONE_IDS.get(region, ALB_ZONE_IDS["eu-west-1"]))
         if "arn" not in state:
