@@ -6,6 +6,7 @@ trade-offs the seeds were chosen for."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -192,15 +193,17 @@ def test_a_saved_plan_is_a_base(tmp_path):
     assert {c.type for c in changes if c.kind == "add"} == {"aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip"}
 
 
-def test_diff_cli_plans_the_base_revision_in_its_own_worktree():
+def test_diff_cli_plans_the_base_revision_in_its_own_worktree(tmp_path):
+    # TMPDIR of our own, so the clean-up check sees only this run's base worktree (other
+    # checkouts of the repository may be planning a diff at the same time)
     out = subprocess.run([sys.executable, "-m", "tools.plan", "--stack", "dev", "--diff", "HEAD",
                           "--set", "twincloud:vpc.natStrategy=per_az", "--format", "markdown"],
-                         cwd=ROOT, capture_output=True, text=True)
+                         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "TMPDIR": str(tmp_path)})
     assert out.returncode == 0, out.stderr
     assert "| + | twincloud-dev-net-nat-1 | `aws:ec2/natGateway:NatGateway`" in out.stdout
     assert "**Monthly cost**" in out.stdout and "against the base" in out.stdout
     worktrees = subprocess.run(["git", "worktree", "list"], cwd=ROOT, capture_output=True, text=True).stdout
-    assert "twincloud-base-" not in worktrees  # cleaned up
+    assert str(tmp_path) not in worktrees and not list(tmp_path.glob("twincloud-base-*"))  # cleaned up
 
 
 def test_diff_with_a_bad_base_fails_before_planning():
