@@ -281,6 +281,15 @@ def test_rendered_grafana_datasources_are_the_ones_we_pass(rendered):
         assert yaml.safe_load(cm["data"]["datasources.yaml"]) == r.values["datasources"]["datasources.yaml"]
 
 
+def test_rendered_twincloud_alert_rules_are_the_ones_we_pass(rendered):
+    found = 0
+    for r in (r for r in rendered if r.chart == "kube-prometheus-stack"):
+        rule = _find(r, "PrometheusRule", f"{PROMETHEUS_RELEASE}-twincloud")
+        assert rule["spec"] == r.values["additionalPrometheusRulesMap"]["twincloud"], r.label
+        found += 1
+    assert found == 3 or rs.chart_available("kube-prometheus-stack") is not None
+
+
 def test_prod_loki_uses_the_memcached_caches_the_chart_runs(rendered):
     for r in (r for r in rendered if r.chart == "loki" and r.stack == "prod"):
         config = yaml.safe_load(_find(r, "ConfigMap", "loki")["data"]["config.yaml"])
