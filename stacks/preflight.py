@@ -58,7 +58,11 @@ def _stack_reference_problems(ref: Any) -> list[str]:
     stack = stack_reference(ref.stack)
     problems = []
     for key, output in (("dnsNameOutput", ref.dns_name_output), ("zoneIdOutput", ref.zone_id_output)):
-        details = _await(stack.get_output_details(output))
+        try:
+            details = _await(stack.get_output_details(output))
+        except Exception as e:  # noqa: BLE001 - e.g. the backend has no such stack, or no access to it
+            return [f"twincloud:dr.primaryStackReference.stack: cannot read stack {ref.stack!r} ({e}); check the "
+                    "name (<org>/<project>/<stack>) and that this backend and identity can read it"]
         if details.value is None and details.secret_value is None:
             problems.append(
                 f"twincloud:dr.primaryStackReference.{key}: stack {ref.stack!r} has no output {output!r} (got "

@@ -192,3 +192,17 @@ def test_missing_stack_reference_output_fails_before_any_resource():
     with pytest.raises(ConfigError, match="dr.primaryStackReference.dnsNameOutput: stack 'acme/a/prod' has no output"):
         run_under_mocks(run_stack_program, stack="prod", config=config, registered=registered)
     assert registered == []
+
+
+def test_eks_enums_in_the_schema_are_values_the_eks_api_accepts():
+    from typing import get_args
+
+    from stacks.config.aws import NodeGroupConfig, Taint
+
+    assert set(get_args(NodeGroupConfig.model_fields["capacity_type"].annotation)) <= set(
+        catalogs.eks_enum("CapacityTypes"))
+    assert set(get_args(Taint.model_fields["effect"].annotation)) == set(catalogs.eks_enum("TaintEffect"))
+
+
+def test_every_azure_vm_size_row_names_its_architecture_and_source():
+    assert all(s.arch in ("x86_64", "arm64") and "@" in s.source for s in catalogs.AZURE_VM_SIZES.values())
