@@ -120,9 +120,9 @@ def rendered(stack: str) -> tuple[Rendered, ...]:
     out = []
     for r in helm_releases(p):
         inputs = unwrap(r.inputs)
-        key = CHART_KEYS[inputs["chart"]]
-        if key in AWAITING_CHARTS and chart_available(key, inputs["values"]) is not None:
-            continue
+        key = CHART_KEYS.get(inputs["chart"])
+        if key is None or chart_available(key, inputs["values"]) is not None:
+            continue  # reported by the tests of where charts come from, not by every render test
         pin = CHARTS[key]
         assembled = charts.assemble(pin.chart, pin.version, inputs["values"], pin.repo)
         version = kube_version(p, r)

@@ -57,7 +57,8 @@ def _release(rendered: list[rs.Rendered], stack: str, chart: str, cloud: str = "
 @pytest.mark.parametrize("key", sorted(CHARTS))
 def test_every_pin_has_its_chart_or_is_listed_as_awaiting_it(key):
     problem = rs.chart_available(key)
-    assert problem is None or key in rs.AWAITING_CHARTS, problem
+    assert problem is None or key in rs.AWAITING_CHARTS, \
+        f"{problem}. Until the lead adds it, list {key!r} in AWAITING_CHARTS (tests/render_support.py)"
 
 
 @pytest.mark.parametrize("key", sorted(rs.AWAITING_CHARTS))
@@ -113,7 +114,8 @@ def test_every_release_of_dev_and_prod_is_rendered_unless_its_chart_is_awaited(r
     labels = {r.label for r in rendered}
     for stack in rs.STACKS:
         for release in plan(stack).of_type(RELEASE):
-            key = rs.CHART_KEYS[release.inputs["chart"]]
+            key = rs.CHART_KEYS.get(release.inputs["chart"])
+            assert key, f"{release.name}: chart {release.inputs['chart']!r} is not in components/versions.py CHARTS"
             assert f"{stack}/{release.name}" in labels or key in rs.AWAITING_CHARTS, release.name
     assert len(rendered) >= 10
 
