@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from policies import (aws_security, azure_security, k8s_workloads, monitoring_config, placement, stack_rules, tagging,
+from policies import (aws_security, azure_security, baseline, k8s_workloads, monitoring_config, placement, stack_rules, tagging,
                       versions, workloads)
 
 PACK_NAME = "twincloud-policies"
@@ -32,6 +32,7 @@ POLICIES = [
     *aws_security.POLICIES,
     *azure_security.POLICIES,
     *stack_rules.POLICIES,
+    *baseline.POLICIES,
 ]
 
 __all__ = ["ENFORCEMENT_LEVEL", "INITIAL_CONFIG", "PACK_DESCRIPTION", "PACK_NAME", "POLICIES"]

@@ -80,3 +80,29 @@ def named(resources: Iterable[PlannedResource], name: str, typ: str | None = Non
     found = [r for r in resources if r.name == name and (typ is None or r.type == typ)]
     assert len(found) == 1, [(r.type, r.name) for r in resources if r.name == name]
     return found[0]
+
+
+def with_value(resource: PlannedResource, path: tuple[str | int, ...], value: Any) -> PlannedResource:
+    """A copy of ``resource`` whose input at ``path`` (keys and list indexes) holds ``value``,
+    or is removed when ``value`` is ``DELETE``: a real planned resource, mutated."""
+    request = type(resource.request)()
+    request.CopyFrom(resource.request)
+    target: Any = request.object
+    for key in path[:-1]:
+        target = target[key]
+    last = path[-1]
+    if value is DELETE:
+        del target[last]
+    else:
+        target[last] = value
+    return PlannedResource(**{**resource.__dict__, "request": request})
+
+
+DELETE = object()
+
+
+def replaced(plan: Plan, *pairs: tuple[PlannedResource, PlannedResource | None]) -> Plan:
+    """``plan`` with resources swapped for mutated copies (or dropped, for ``None``)."""
+    swap = {old.urn: new for old, new in pairs}
+    resources = [swap.get(r.urn, r) for r in plan.resources if swap.get(r.urn, r) is not None]
+    return Plan(stack=plan.stack, config=plan.config, resources=resources)
