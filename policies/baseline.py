@@ -228,8 +228,10 @@ def check_redis_zones(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
 
 # -- Route 53 detection time against the RTO target --------------------------------------------
 
+RTO_TAG = "twincloud.io/rto-target-seconds"  # set by components/aws/dns_failover.py
+
+
 def detection_problems(graph: Graph, cfg: Mapping[str, Any]) -> Iterable[tuple[Res, str]]:
-    rto = int(cfg["rtoTargetSeconds"])
     for record in graph.of_type(RECORD):
         policies = record.get("failoverRoutingPolicies")
         if policies is UNKNOWN or not any(str(get(p, "type")).upper() == "PRIMARY" for p in as_list(policies)):
@@ -240,6 +242,8 @@ def detection_problems(graph: Graph, cfg: Mapping[str, Any]) -> Iterable[tuple[R
             checks = [h for h in graph.of_type(HEALTH_CHECK) if isinstance(hc_id, str) and h.get("id") == hc_id]
         ttl = ALIAS_TARGET_TTL_SECONDS if record.get("aliases") else as_int(record.get("ttl")) or 0
         for check in checks:
+            tags = check.tags if isinstance(check.tags, Mapping) else {}
+            rto = as_int(tags.get(RTO_TAG)) or int(cfg["rtoTargetSeconds"])
             interval, threshold = as_int(check.get("requestInterval")), as_int(check.get("failureThreshold"))
             if interval is None or threshold is None:
                 continue
@@ -370,10 +374,11 @@ ROUTE53_DETECTION_WITHIN_RTO = StackRule(
     check=detection_problems,
     resource_types=(RECORD, HEALTH_CHECK),
     severity=Severity.HIGH,
-    remediation="Lower twincloud:dr.healthCheck.requestInterval (10) or failureThreshold, or raise "
-                "rtoTargetSeconds in this rule's config together with twincloud:dr.rtoTargetSeconds.",
+    remediation="Lower twincloud:dr.healthCheck.requestInterval (10) or failureThreshold; the target is the "
+                "health check's twincloud.io/rto-target-seconds tag (twincloud:dr.rtoTargetSeconds).",
     config={"rtoTargetSeconds": {"type": "integer", "default": 120,
-                                 "description": "The RTO target (seconds); keep it equal to twincloud:dr.rtoTargetSeconds."}},
+                                 "description": "The RTO target (seconds) for health checks without the "
+                                                "twincloud.io/rto-target-seconds tag."}},
     tags=["aws", "dr", "availability"],
 )
 

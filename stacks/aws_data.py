@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from components.aws.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
 from components.aws.pod_identity_bucket import (
     LifecycleRule,
     LifecycleTransition,
@@ -62,11 +63,18 @@ def build_aws_data(cfg: StackConfig, prefix: str, aws_platform: AwsPlatform) -> 
     on_cluster = pulumi.ResourceOptions(providers=[eks.provider])
     namespaces = _Namespaces()
 
+    names = {b.name: global_name(b.name, stack=stack, region=cfg.aws_region) for b in cfg.buckets}
+    access_logs = AccessLogBucket(child_name(prefix, "access-logs"), AccessLogBucketArgs(
+        bucket_name=global_name("access-logs", stack=stack, region=cfg.aws_region),
+        source_bucket_names=list(names.values()),
+        protect=cfg.protect_stateful,
+        force_destroy=not cfg.protect_stateful,
+    )) if cfg.buckets else None
     buckets: dict[str, PodIdentityBucket] = {}
     for b in cfg.buckets:
         namespace, create_ns = namespaces.claim(b.namespace, b.create_namespace)
         bucket = PodIdentityBucket(child_name(prefix, b.name), PodIdentityBucketArgs(
-            bucket_name=global_name(b.name, stack=stack, region=cfg.aws_region),
+            bucket_name=names[b.name],
             region=cfg.aws_region,
             cluster_name=eks.cluster_name,
             namespace=namespace,
@@ -80,6 +88,7 @@ def build_aws_data(cfg: StackConfig, prefix: str, aws_platform: AwsPlatform) -> 
             create_service_account=b.create_service_account,
             protect=cfg.protect_stateful,
             force_destroy=not cfg.protect_stateful,
+            access_log_bucket=access_logs.bucket_name if access_logs else None,
         ), opts=on_cluster)
         namespaces.record(b.namespace, create_ns, bucket.namespace)
         buckets[b.name] = bucket

@@ -127,6 +127,8 @@ def build_dr(cfg: StackConfig, prefix: str, cluster_name: pulumi.Input[str] | No
             origin_host=site.web_host,
             certificate_provider=global_provider,
             price_class=dr.price_class,
+            geo_restriction_type=dr.geo_restriction.restriction_type,
+            geo_locations=list(dr.geo_restriction.locations),
         ), opts=pulumi.ResourceOptions.merge(in_global, adopted("cdn")))
         secondary = {"secondary_alias": AliasTarget(dns_name=cdn.domain_name, zone_id=CLOUDFRONT_HOSTED_ZONE_ID)}
     else:
@@ -144,6 +146,7 @@ def build_dr(cfg: StackConfig, prefix: str, cluster_name: pulumi.Input[str] | No
         primary=primary,
         health_check=health_check,
         record_ttl=dr.record_ttl,
+        rto_target_seconds=dr.rto_target_seconds,
         **secondary,
     ), opts=pulumi.ResourceOptions.merge(in_global, adopted("dns")))
 

@@ -354,7 +354,8 @@ def test_storage_account_with_shared_keys_is_reported():
 def test_storage_baseline_is_mandatory_and_hardening_advisory():
     found = violations(declare(_account(), env="prod"))
     levels = {v["policy"]: v["level"] for v in found if v["policy"].startswith("storage-account-")}
-    assert levels == {"storage-account-baseline": "mandatory", "storage-account-hardening": "advisory"}
+    assert levels == {"storage-account-baseline": "mandatory", "storage-account-hardening": "advisory",
+                      "storage-account-geo-replication": "advisory"}
 
 
 def test_prod_zone_redundant_deny_by_default_account_passes_hardening():
@@ -366,7 +367,7 @@ def test_open_network_and_lrs_in_prod_are_advisories():
         "networkRuleSet.defaultAction is not Deny: every network can reach the account; deny by default and allow "
         "the subnets that need it (CKV_AZURE_35)",
         "prod: sku.name is 'Standard_LRS'; use a zone-redundant SKU (e.g. Standard_ZRS) so a zone outage loses no "
-        "data (CKV_AZURE_206)"]
+        "data"]
 
 
 def test_dev_may_use_lrs_and_a_disabled_public_endpoint_needs_no_rule_set():

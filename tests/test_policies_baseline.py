@@ -166,3 +166,24 @@ def test_azure_cache_for_redis_with_public_network_access_is_reported(prod_cache
 def test_prod_azure_cache_for_redis_without_zones_is_reported(prod_cache):
     found = messages([with_value(prod_cache, ("zones",), DELETE)], "prod-azure-redis-zone-redundant")
     assert found == ["prod: the cache runs in 0 availability zone(s); list at least two zones"]
+
+
+def test_detection_time_is_judged_against_the_rto_tagged_on_the_health_check(prod_plan):
+    check = next(r for r in prod_plan.of_type("aws:route53/healthCheck:HealthCheck") if r.name.endswith("-primary"))
+    assert check.inputs["tags"]["twincloud.io/rto-target-seconds"] == "120"  # twincloud:dr.rtoTargetSeconds
+    relaxed = with_value(with_value(check, ("requestInterval",), 30), ("tags", "twincloud.io/rto-target-seconds"),
+                         "300")
+    assert messages(replaced(prod_plan, (check, relaxed)), "route53-detection-within-rto") == []
+
+
+def test_cloudfront_geo_restriction_comes_from_config():
+    restrictions = plan("prod", "twincloud:dr.geoRestriction.restrictionType=whitelist",
+                        "twincloud:dr.geoRestriction.locations=[DE,FR]").one(
+        "aws:cloudfront/distribution:Distribution").inputs["restrictions"]
+    assert restrictions == {"geoRestriction": {"restrictionType": "whitelist", "locations": ["DE", "FR"]}}
+
+
+def test_documented_choices_stay_visible_as_advisories(prod_plan):
+    advisories = {v["policy"] for v in plan("prod", policies=True).violations if v["level"] == "advisory"}
+    assert {"s3-access-logging-and-replication", "cloudfront-geo-restriction-and-failover", "acr-quarantine",
+            "storage-account-geo-replication"} <= advisories

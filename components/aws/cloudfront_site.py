@@ -28,7 +28,7 @@ Secure defaults, a sentence each:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -61,6 +61,8 @@ class CloudFrontSiteArgs:
     default_root_object: str = "index.html"
     unavailable_page: str | None = "/index.html"  # served with 503 for unknown paths; None keeps 404
     web_acl_id: pulumi.Input[str] | None = None
+    geo_restriction_type: str = "none"  # or whitelist / blacklist (with geo_locations)
+    geo_locations: list[str] = field(default_factory=list)
 
 
 class CloudFrontSite(pulumi.ComponentResource):
@@ -140,7 +142,8 @@ class CloudFrontSite(pulumi.ComponentResource):
             ),
             custom_error_responses=custom_errors or None,
             restrictions=aws.cloudfront.DistributionRestrictionsArgs(
-                geo_restriction=aws.cloudfront.DistributionRestrictionsGeoRestrictionArgs(restriction_type="none"),
+                geo_restriction=aws.cloudfront.DistributionRestrictionsGeoRestrictionArgs(
+                    restriction_type=args.geo_restriction_type, locations=list(args.geo_locations) or None),
             ),
             viewer_certificate=aws.cloudfront.DistributionViewerCertificateArgs(
                 acm_certificate_arn=validation.certificate_arn,

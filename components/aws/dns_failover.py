@@ -71,6 +71,12 @@ class DnsFailoverArgs:
     secondary_health_check: HealthCheckSpec | None = field(
         default_factory=lambda: HealthCheckSpec(path="/", failure_threshold=3, request_interval=30))
     record_ttl: int = 60  # TTL of the non-alias secondary record
+    # The RTO the failover must meet: tagged on the health checks, so the policy pack
+    # (route53-detection-within-rto) checks the detection time against it.
+    rto_target_seconds: int | None = None
+
+
+RTO_TAG = "twincloud.io/rto-target-seconds"
 
 
 class DnsFailover(pulumi.ComponentResource):
@@ -87,6 +93,7 @@ class DnsFailover(pulumi.ComponentResource):
         for spec in filter(None, (args.health_check, args.secondary_health_check)):
             _check_spec(spec)
         child = pulumi.ResourceOptions(parent=self)
+        self._rto = args.rto_target_seconds
         self.failover_detection_seconds = failover_detection_seconds(
             args.health_check.request_interval, args.health_check.failure_threshold, ALIAS_TARGET_TTL_SECONDS)
 
@@ -157,7 +164,7 @@ class DnsFailover(pulumi.ComponentResource):
             failure_threshold=spec.failure_threshold,
             request_interval=spec.request_interval,
             regions=list(spec.regions) or None,
-            tags={"Name": name},
+            tags={"Name": name, **({RTO_TAG: str(self._rto)} if self._rto else {})},
             opts=child,
         )
 

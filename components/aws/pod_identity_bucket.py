@@ -18,6 +18,7 @@ Secure defaults, a sentence each:
   no IRSA, no static keys, and its policy names exactly this bucket and its objects;
 * access is read-only unless ``read-write`` is asked for;
 * the bucket and its key are protected and never force-destroyed unless told (dev only);
+* with ``access_log_bucket``, S3 server access logs go there under ``<bucket name>/``;
 * the ServiceAccount is created with the exact name the association binds, because a
   missing ServiceAccount once silently broke Tempo's access.
 """
@@ -84,6 +85,7 @@ class PodIdentityBucketArgs:
     create_service_account: bool = True  # needs a kubernetes provider in opts.providers
     protect: bool = True
     force_destroy: bool = False
+    access_log_bucket: pulumi.Input[str] | None = None  # an AccessLogBucket listing this bucket as a source
 
 
 def lifecycle_rules_for(args: PodIdentityBucketArgs) -> list[aws.s3.BucketLifecycleConfigurationRuleArgs]:
@@ -191,6 +193,14 @@ class PodIdentityBucket(pulumi.ComponentResource):
             rules=lifecycle_rules_for(args),
             opts=child,
         )
+        if args.access_log_bucket is not None:
+            aws.s3.BucketLogging(
+                child_name(name, "access-logs"),
+                bucket=bucket_id,
+                target_bucket=args.access_log_bucket,
+                target_prefix=f"{args.bucket_name}/",
+                opts=child,
+            )
         aws.s3.BucketPolicy(
             child_name(name, "tls-only"),
             bucket=bucket_id,

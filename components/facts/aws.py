@@ -44,6 +44,10 @@ SERVICE_PRINCIPALS: dict[str, Fact] = {
         f"{_EKS_GUIDE} latest/ug/manage-access/aws-access/service-accounts.adoc:100,169"),
     "vpc-flow-logs.amazonaws.com": Fact(
         "VPC flow log delivery role", f"{_PULUMI_AWS} pulumi_aws/ec2/flow_log.py:663 (documented example)"),
+    "logging.s3.amazonaws.com": Fact(
+        "S3 server access log delivery (bucket policy on the log bucket)",
+        "awsdocs/amazon-s3-userguide@0009290dee01ae2dd84aa996c8b6756e96a21457:doc_source/"
+        "enable-server-access-logging.md (Grant permissions to the logging service principal)"),
     "s3.amazonaws.com": Fact(
         "S3 replication role (state backend)",
         f"{_PULUMI_AWS} pulumi_aws/s3/bucket_replication_config.py:228 (documented example)"),
@@ -107,6 +111,17 @@ KMS_KEY_POLICIES: dict[str, Fact] = {
         "action list and kms:ViaService for ElastiCache are unverified (they mirror the ECR statement)"),
 }
 
+# S3 server access logging (components/aws/access_log_bucket.py).
+_S3_LOGGING = ("awsdocs/amazon-s3-userguide@0009290dee01ae2dd84aa996c8b6756e96a21457:doc_source/"
+               "enable-server-access-logging.md")
+S3_ACCESS_LOGS: dict[str, Fact] = {
+    "principal": Fact("logging.s3.amazonaws.com", f"{_S3_LOGGING} (s3:PutObject with aws:SourceArn, aws:SourceAccount)"),
+    "target_encryption": Fact("AES256", f"{_S3_LOGGING} (default encryption on the target bucket only with SSE-S3; "
+                                        "SSE-KMS is not supported)"),
+    "same_region_account": Fact("the target bucket is in the source bucket's Region and account", _S3_LOGGING),
+    "no_self_logging": Fact("the target bucket should not have server access logging enabled", _S3_LOGGING),
+}
+
 # Regional service endpoints and principals: <service>.<region>.<partition DNS suffix>. The DNS
 # suffix per partition comes from botocore's endpoints catalog (the pinned botocore), not a list here.
 _VIA_SERVICE = ("docs.aws.amazon.com/aws-managed-policy/latest/reference/CloudWatchLogsAPIKeyAccess.html "
@@ -132,7 +147,7 @@ ROUTE53: dict[str, Fact] = {
                   "re-checked here: unverified); botocore's route53 model bounds RequestInterval to 10-30"),
 }
 
-TABLES = ("KMS_KEY_POLICIES", "MANAGED_POLICIES", "EKS_ACCESS_POLICIES", "SERVICE_PRINCIPALS", "HOSTED_ZONES", "ALB_HOSTED_ZONES",
+TABLES = ("S3_ACCESS_LOGS", "KMS_KEY_POLICIES", "MANAGED_POLICIES", "EKS_ACCESS_POLICIES", "SERVICE_PRINCIPALS", "HOSTED_ZONES", "ALB_HOSTED_ZONES",
           "CLOUDFRONT_MANAGED_POLICIES", "REGIONAL_NAMES", "ROUTE53")
 
 

@@ -32,7 +32,7 @@ import ipaddress
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from components.aws.failover_timing import (
     ALIAS_TARGET_TTL_SECONDS,
@@ -169,6 +169,29 @@ def _enabled(info: ValidationInfo) -> bool:
     return bool(info.data.get("enabled"))
 
 
+class GeoRestrictionConfig(Model):
+    """``twincloud:dr.geoRestriction``: CloudFront's country restriction (ISO 3166-1 alpha-2 codes)."""
+
+    restriction_type: Literal["none", "whitelist", "blacklist"] = "none"
+    locations: list[str] = []
+
+    @field_validator("locations")
+    @classmethod
+    def _codes(cls, v: list[str]) -> list[str]:
+        bad = [c for c in v if not re.fullmatch(r"[A-Z]{2}", c)]
+        if bad:
+            raise ValueError(f"not ISO 3166-1 alpha-2 country codes: {bad}; use e.g. DE, FR")
+        return v
+
+    @model_validator(mode="after")
+    def _needs_locations(self) -> GeoRestrictionConfig:
+        if self.restriction_type != "none" and not self.locations:
+            raise ValueError(f"locations: restrictionType {self.restriction_type} needs at least one country code")
+        if self.restriction_type == "none" and self.locations:
+            raise ValueError("locations: set restrictionType whitelist or blacklist to use them")
+        return self
+
+
 class DrConfig(Model):
     """``twincloud:dr``: the failover layer (Route 53 + CloudFront + Azure static site)."""
 
@@ -186,6 +209,9 @@ class DrConfig(Model):
     azure_location: str | None = None
     aks_ingress: AksIngressConfig | None = None
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = "PriceClass_100"
+    # Countries the DR page is served to (whitelist) or refused (blacklist); none by default: the
+    # page tells every user of the primary that it is down (docs/security.md).
+    geo_restriction: GeoRestrictionConfig = GeoRestrictionConfig()
     # Who runs `pulumi up`: CI signs in to Azure as a service principal; a person as User.
     deployer_principal_type: Literal["ServicePrincipal", "User", "Group"] = "ServicePrincipal"
     # The stack this stack took the DR layer over from with `pulumi state move` (region rebuild).
