@@ -132,8 +132,9 @@ REGIONAL_NAMES: dict[str, Fact] = {
                         "{service}.{region}.{dnsSuffix}"),
     "logs service principal": Fact(
         "logs.{region}.{suffix}",
-        "unverified at the AWS page (CloudWatch Logs user guide, encrypt-log-data-kms); same shape as the "
-        f"kms:ViaService value above ({_VIA_SERVICE})"),
+        "awsdocs/amazon-cloudwatch-logs-user-guide@f7d74a66ac256da354e7b6cd4c204d0381f54c34:doc_source/"
+        "encrypt-log-data-kms.md (Step 2: Principal Service logs.region.amazonaws.com); the suffix per partition "
+        f"as for kms:ViaService ({_VIA_SERVICE})"),
 }
 
 # Route 53 values no library catalog carries (the health-checker regions and the failure
