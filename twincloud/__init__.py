@@ -25,6 +25,8 @@ _EXPORTS: dict[str, str] = {
     "NodeGroupSpec": "components.aws.eks",
     "EcrRepositories": "components.aws.ecr", "EcrRepositoriesArgs": "components.aws.ecr",
     "RedisCache": "components.aws.redis", "RedisCacheArgs": "components.aws.redis",
+    "AccessLogBucket": "components.aws.access_log_bucket",
+    "AccessLogBucketArgs": "components.aws.access_log_bucket",
     "PodIdentityBucket": "components.aws.pod_identity_bucket",
     "PodIdentityBucketArgs": "components.aws.pod_identity_bucket",
     "LifecycleRule": "components.aws.pod_identity_bucket",

@@ -2,7 +2,7 @@
 
 VPC (2 AZs, one NAT: a cheap team sandbox) + EKS (private endpoint, one managed node group)
 + one S3 bucket that only the ``ledger-writer`` service account can reach through EKS Pod
-Identity. Everything comes from ``import twincloud``; nothing here reaches into the platform's
+Identity, logging server access to an access-log bucket. Everything comes from ``import twincloud``; nothing here reaches into the platform's
 own ``stacks/`` program.
 """
 
@@ -11,7 +11,8 @@ import pulumi_aws as aws
 
 import twincloud
 from twincloud import (
-    EksCluster, EksClusterArgs, NodeGroupSpec, PodIdentityBucket, PodIdentityBucketArgs, Vpc, VpcArgs,
+    AccessLogBucket, AccessLogBucketArgs, EksCluster, EksClusterArgs, NodeGroupSpec, PodIdentityBucket,
+    PodIdentityBucketArgs, Vpc, VpcArgs,
 )
 
 config = pulumi.Config()
@@ -37,8 +38,13 @@ cluster = EksCluster(f"{prefix}-eks", EksClusterArgs(
     node_groups=[NodeGroupSpec(name="general", instance_types=[config.require("nodeInstanceType")],
                                min_size=2, max_size=4, desired_size=2)],
 ))
+ledger_name = twincloud.global_name(team, "ledger", stack=pulumi.get_stack(), region=region)
+access_logs = AccessLogBucket(f"{prefix}-access-logs", AccessLogBucketArgs(
+    bucket_name=twincloud.global_name(team, "access-logs", stack=pulumi.get_stack(), region=region),
+    source_bucket_names=[ledger_name],
+))
 ledger = PodIdentityBucket(f"{prefix}-ledger", PodIdentityBucketArgs(
-    bucket_name=twincloud.global_name(team, "ledger", stack=pulumi.get_stack(), region=region),
+    bucket_name=ledger_name,
     region=region,
     cluster_name=cluster.cluster_name,
     namespace="payments",
@@ -46,6 +52,7 @@ ledger = PodIdentityBucket(f"{prefix}-ledger", PodIdentityBucketArgs(
     access="read-write",
     purpose="payment ledger exports",
     create_namespace=True,
+    access_log_bucket=access_logs.bucket_name,
 ), opts=pulumi.ResourceOptions(providers=[cluster.provider]))
 
 pulumi.export("twincloudVersion", twincloud.__version__)
