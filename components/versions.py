@@ -82,12 +82,14 @@ EKS_ADDONS_VERIFIED = {
 PROMETHEUS_COMMUNITY = "https://prometheus-community.github.io/helm-charts"
 GRAFANA_COMMUNITY = "https://grafana-community.github.io/helm-charts"
 GRAFANA = "https://grafana.github.io/helm-charts"
+EKS_CHARTS = "https://aws.github.io/eks-charts"
 
 _KPS = "prometheus-community/helm-charts@cf408a290aec charts/kube-prometheus-stack"
 _LOKI = "grafana-community/helm-charts@3386a1156177 (tag loki-18.11.0) charts/loki"
 _TEMPO = "grafana-community/helm-charts@aaf464d22c4a (tag tempo-1.17.0) charts/tempo"
 _ALLOY = "grafana/alloy@233907cff225 (tag helm-chart/1.11.1) operations/helm/charts/alloy"
 _GRAFANA = "grafana-community/helm-charts@864f77946836 (tag grafana-12.11.1) charts/grafana"
+_LBC = "aws/eks-charts@5239609242f3 stable/aws-load-balancer-controller"
 
 CHARTS: dict[str, ChartPin] = {
     "kube-prometheus-stack": ChartPin(
@@ -118,6 +120,12 @@ CHARTS: dict[str, ChartPin] = {
     "grafana": ChartPin(
         repo=GRAFANA_COMMUNITY, chart="grafana", version="12.11.1", app_version="13.2.0",
         verified=f"{_GRAFANA}/Chart.yaml (version 12.11.1, appVersion 13.2.0)",
+    ),
+    # The controller's IAM policy must match app_version: components/aws/lb_controller_policy.py.
+    "aws-load-balancer-controller": ChartPin(
+        repo=EKS_CHARTS, chart="aws-load-balancer-controller", version="3.5.0", app_version="v3.5.0",
+        verified=f"{_LBC}/Chart.yaml (version 3.5.0, appVersion v3.5.0); aws/eks-charts gh-pages index.yaml "
+                 "lists aws-load-balancer-controller-3.5.0.tgz (created 2026-08-03)",
     ),
 }
 
@@ -155,6 +163,13 @@ IMAGES: dict[str, ImagePin] = {
     # grafana 12.11.1
     "grafana": ImagePin("docker.io", "grafana/grafana", "13.2.0", f"{_GRAFANA}/Chart.yaml appVersion (image)"),
     "grafana-sidecar": ImagePin("quay.io", "kiwigrid/k8s-sidecar", "2.10.1", f"{_GRAFANA}/values.yaml sidecar.image"),
+    # aws-load-balancer-controller 3.5.0
+    "aws-load-balancer-controller": ImagePin("public.ecr.aws", "eks/aws-load-balancer-controller", "v3.5.0",
+                                             f"{_LBC}/values.yaml image (repository, tag)"),
+    # the platform's health backend behind the shared ingress: the unprivileged nginx already
+    # pinned for the Loki gateway (one nginx tag in the platform)
+    "platform-health": ImagePin("docker.io", "nginxinc/nginx-unprivileged", "1.31-alpine",
+                                f"{_LOKI}/values.yaml gateway.image (same tag as loki-gateway)"),
 }
 
 

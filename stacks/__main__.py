@@ -20,6 +20,7 @@ from stacks.aws_platform import build_aws  # noqa: E402
 from stacks.preflight import validated_config  # noqa: E402
 from stacks.monitoring import aws_monitoring_storage, azure_monitoring_storage, build_monitoring  # noqa: E402
 from stacks.dr import build_dr  # noqa: E402
+from stacks.ingress import build_shared_ingress  # noqa: E402
 
 # Raises ConfigError (every problem: the schema's and what only the clouds can answer, no
 # traceback) before any resource is registered.
@@ -30,6 +31,7 @@ prefix = f"{pulumi.get_project()}-{stack}"
 apply_default_tags(base_tags(cfg.environment, pulumi.get_project(), cfg.tags))
 aws_platform = build_aws(cfg, prefix)
 aws_data = build_aws_data(cfg, prefix, aws_platform)
+shared_ingress = build_shared_ingress(cfg, prefix, aws_platform)
 
 build_monitoring(
     cfg, prefix, aws_platform.eks.provider, "aws", aws_monitoring_storage(cfg, aws_data),
@@ -40,10 +42,10 @@ azure_platform = None
 if cfg.azure is not None:  # imported only when used: the Azure SDK modules take a while to load
     from stacks.azure_platform import build_azure
 
-    azure_platform = build_azure(cfg, prefix)
+    azure_platform = build_azure(cfg, prefix, egress_ips=aws_platform.vpc.nat_public_ips)
     build_monitoring(
         cfg, prefix, azure_platform.aks.provider, "azure", azure_monitoring_storage(cfg, prefix, azure_platform),
         kubernetes_version=cfg.azure.aks.version,
         cluster_name=f"{prefix}-aks",
     )
-dr_layer = build_dr(cfg, prefix, cluster_name=aws_platform.eks.cluster_name)
+dr_layer = build_dr(cfg, prefix, primary_ingress=shared_ingress.alias_target if shared_ingress else None)

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.aws.deploy_runner import DeployRunner, DeployRunnerArgs
 from components.aws.ecr import EcrRepositories, EcrRepositoriesArgs
 from components.aws.eks import EksCluster, EksClusterArgs, NodeGroupSpec
+from components.aws.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from components.aws.vpc import Vpc, VpcArgs
 from stacks.config import StackConfig
 from stacks.preflight import region_zones
@@ -19,6 +21,8 @@ class AwsPlatform:
     vpc: Vpc
     eks: EksCluster
     ecr: EcrRepositories
+    lb_controller: LoadBalancerController
+    runner: DeployRunner | None
 
 
 def availability_zones(cfg: StackConfig) -> list[str]:
@@ -41,7 +45,11 @@ def build_aws(cfg: StackConfig, prefix: str) -> AwsPlatform:
     ))
     identity = aws.get_caller_identity()
     partition = aws.get_partition().partition
-    admins = [f"arn:{partition}:iam::{identity.account_id}:role/{r}" for r in cfg.eks.admin_role_names]
+    role_arn = f"arn:{partition}:iam::{identity.account_id}:role/{{}}".format
+    # People (adminRoleNames) and the CI deploy role get cluster admin; the preview role reads.
+    admin_roles = list(dict.fromkeys([*cfg.eks.admin_role_names, *filter(None, [cfg.deploy.aws_role_name])]))
+    admins = [role_arn(r) for r in admin_roles]
+    viewers = [role_arn(r) for r in filter(None, [cfg.deploy.preview_role_name])]
     eks = EksCluster(f"{prefix}-eks", EksClusterArgs(
         cluster_name=cluster_name,
         version=cfg.eks.version,
@@ -58,6 +66,7 @@ def build_aws(cfg: StackConfig, prefix: str) -> AwsPlatform:
             for g in cfg.eks.node_groups
         ],
         admin_principal_arns=admins,
+        viewer_principal_arns=viewers,
         endpoint_public_access=cfg.eks.endpoint_public_access,
         public_access_cidrs=list(cfg.eks.public_access_cidrs),
         service_cidr=cfg.eks.service_cidr,
@@ -73,10 +82,45 @@ def build_aws(cfg: StackConfig, prefix: str) -> AwsPlatform:
         protect=cfg.protect_stateful,
         replication_regions=list(cfg.ecr.replication_regions),
     ))
+    lb_controller = LoadBalancerController(f"{prefix}-lb-controller", LoadBalancerControllerArgs(
+        cluster_name=eks.cluster_name,
+        region=cfg.aws_region,
+        vpc_id=vpc.vpc_id,
+        partition=partition,
+        provider=eks.provider,
+        group_name=cfg.dr.primary_ingress.group if cfg.dr.primary_ingress is not None else "web",
+        replicas=2 if cfg.is_prod else 1,
+    ))
+    runner = build_runner(cfg, prefix, vpc, eks, partition, identity.account_id)
     pulumi.export("vpcId", vpc.vpc_id)
     pulumi.export("privateSubnetIds", vpc.private_subnet_ids)
     pulumi.export("eksClusterName", eks.cluster_name)
     pulumi.export("eksEndpoint", eks.endpoint)
     pulumi.export("kubeconfig", eks.kubeconfig)
     pulumi.export("ecrRepositoryUrls", ecr.repository_urls)
-    return AwsPlatform(vpc=vpc, eks=eks, ecr=ecr)
+    pulumi.export("natPublicIps", vpc.nat_public_ips)
+    return AwsPlatform(vpc=vpc, eks=eks, ecr=ecr, lb_controller=lb_controller, runner=runner)
+
+
+def build_runner(cfg: StackConfig, prefix: str, vpc: Vpc, eks: EksCluster, partition: str,
+                 account_id: str) -> DeployRunner | None:
+    """The in-network runner for deploy/preview jobs (``twincloud:deploy.runner``), or None."""
+    spec = cfg.deploy.runner
+    if spec is None:
+        return None
+    runner = DeployRunner(f"{prefix}-runner", DeployRunnerArgs(
+        project_name=f"{prefix}-runner",
+        repository=spec.repository,
+        connection_arn=spec.connection_arn,
+        vpc_id=vpc.vpc_id,
+        private_subnet_ids=vpc.private_subnet_ids,
+        cluster_security_group_id=eks.cluster_security_group_id,
+        region=cfg.aws_region,
+        partition=partition,
+        account_id=account_id,
+        workflows=list(spec.workflows),
+        compute_type=spec.compute_type,
+        image=spec.image,
+    ))
+    pulumi.export("deployRunnerLabel", runner.label)
+    return runner

@@ -36,7 +36,9 @@ class AzurePlatform:
     private_endpoints: dict[str, PrivateEndpoint]
 
 
-def build_azure(cfg: StackConfig, prefix: str) -> AzurePlatform:
+def build_azure(cfg: StackConfig, prefix: str, egress_ips: pulumi.Input[list[str]] | None = None) -> AzurePlatform:
+    """The Azure platform. ``egress_ips`` are the AWS VPC's NAT addresses: the in-network deploy
+    runner reaches the AKS API from them, so the API allow-list admits them."""
     az = cfg.azure
     if az is None:
         raise ValueError("build_azure needs the twincloud:azure config section")
@@ -73,6 +75,7 @@ def build_azure(cfg: StackConfig, prefix: str) -> AzurePlatform:
         service_cidr=az.aks.service_cidr,
         private_cluster=az.aks.private_cluster,
         authorized_ip_ranges=list(az.aks.api_server_authorized_ip_ranges),
+        runner_egress_ips=egress_ips,
         sku_tier=az.aks.sku_tier,
         admin_group_object_ids=list(az.aks.admin_group_object_ids),
         deployer_principal_type=az.aks.deployer_principal_type,

@@ -53,9 +53,10 @@ def dr_site_location(cfg: StackConfig) -> str | None:
     return cfg.dr.azure_location or (getattr(azure, "location", None) if azure is not None else None)
 
 
-def build_dr(cfg: StackConfig, prefix: str, cluster_name: pulumi.Input[str] | None = None) -> DrLayer | None:
-    """The DR layer (None when ``dr.enabled`` is false). ``cluster_name`` is the EKS cluster
-    whose ingress load balancer ``dr.primaryIngress`` looks up."""
+def build_dr(cfg: StackConfig, prefix: str, primary_ingress: AliasTarget | None = None) -> DrLayer | None:
+    """The DR layer (None when ``dr.enabled`` is false). ``primary_ingress`` is the load balancer
+    of the platform's shared ingress (``stacks/ingress.py``), taken from the Ingress status, for
+    ``dr.primaryIngress``."""
     dr = cfg.dr
     if not dr.enabled:
         return None
@@ -87,16 +88,11 @@ def build_dr(cfg: StackConfig, prefix: str, cluster_name: pulumi.Input[str] | No
     if dr.primary is not None:
         primary = AliasTarget(dns_name=dr.primary.dns_name, zone_id=dr.primary.zone_id)
     elif dr.primary_ingress is not None:
-        if cluster_name is None:
-            raise ValueError("dr.primaryIngress needs the EKS cluster name")
-        # The AWS Load Balancer Controller tags what it creates for an ingress (group) with these;
-        # the lookup runs in aws:region (default provider), so a region rebuild finds the new one.
-        lb = aws.lb.get_load_balancer_output(tags={
-            "elbv2.k8s.aws/cluster": cluster_name,
-            "ingress.k8s.aws/stack": dr.primary_ingress.group,
-            "ingress.k8s.aws/resource": "LoadBalancer",
-        })
-        primary = AliasTarget(dns_name=lb.dns_name, zone_id=lb.zone_id)
+        if primary_ingress is None:
+            raise ValueError("dr.primaryIngress needs the shared ingress's load balancer (stacks/ingress.py)")
+        # The ALB the controller made for the platform's Ingress, as that Ingress's status reports it
+        # (never a lookup by tags: on the first `up` no load balancer exists yet to be found).
+        primary = primary_ingress
     else:
         ref_cfg = dr.primary_stack_reference
         assert ref_cfg is not None  # the schema requires one of the two

@@ -36,8 +36,9 @@ def unwrap(value: Any) -> Any:
 
 
 def releases(resources: list[PlannedResource]) -> dict[str, dict[str, Any]]:
-    """Chart name -> the Release inputs."""
-    return {r.inputs["chart"]: r.inputs for r in resources if r.type == RELEASE}
+    """Chart name -> the Release inputs, for the monitoring stack's releases."""
+    return {r.inputs["chart"]: r.inputs for r in resources
+            if r.type == RELEASE and "twincloud:k8s:MonitoringStack$" in r.urn}
 
 
 def values(resources: list[PlannedResource], chart: str) -> dict[str, Any]:

@@ -14,13 +14,14 @@ from tools.engine import Plan, PlannedResource, Secret, plan_stack, run_under_mo
 
 
 @lru_cache(maxsize=32)
-def _plan(stack: str, overrides: tuple[str, ...], policies: bool) -> Plan:
-    return plan_stack(stack, overrides, policies=policies)
+def _plan(stack: str, overrides: tuple[str, ...], policies: bool, empty_account: bool) -> Plan:
+    return plan_stack(stack, overrides, policies=policies, empty_account=empty_account)
 
 
-def plan(stack: str, *overrides: str, policies: bool = False) -> Plan:
-    """The offline plan of a shipped stack with optional ``KEY=VALUE`` overrides (cached)."""
-    return _plan(stack, tuple(overrides), policies)
+def plan(stack: str, *overrides: str, policies: bool = False, empty_account: bool = True) -> Plan:
+    """The offline plan of a shipped stack with optional ``KEY=VALUE`` overrides (cached), made
+    as a new account answers lookups (``--empty-account``): what the first ``up`` would meet."""
+    return _plan(stack, tuple(overrides), policies, empty_account)
 
 
 def run_component(

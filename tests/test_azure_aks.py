@@ -115,7 +115,9 @@ def test_kubernetes_version_is_pinned_from_config(prod_plan):
 
 def test_api_server_is_limited_to_the_authorized_ranges(prod_plan):
     access = cluster(prod_plan).inputs["apiServerAccessProfile"]
-    assert access["authorizedIPRanges"] == aks_config(prod_plan)["apiServerAuthorizedIpRanges"]
+    nat_ips = [f"{ip}/32" for ip in prod_plan.outputs["natPublicIps"]]
+    # the configured ranges, plus the AWS NAT addresses the in-network deploy runner comes from
+    assert access["authorizedIPRanges"] == aks_config(prod_plan)["apiServerAuthorizedIpRanges"] + nat_ips
     assert access["authorizedIPRanges"] and "0.0.0.0/0" not in access["authorizedIPRanges"]
 
 

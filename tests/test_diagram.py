@@ -45,9 +45,11 @@ def test_primary_load_balancer_is_drawn_outside_the_stack(prod_plan, prod_diagra
     assert re.search(r'subgraph gx\["Outside this stack"\]\n\s+' + lb, prod_diagram)
 
 
-def test_ingress_load_balancer_hangs_off_the_cluster_that_made_it(prod_diagram):
-    assert ("load balancer", None, "EksCluster") in _parse(prod_diagram)[2]
-    assert ("DnsFailover", None, "EksCluster") not in _parse(prod_diagram)[2]
+def test_ingress_load_balancer_hangs_off_the_ingress_that_made_it(prod_diagram):
+    edges = _parse(prod_diagram)[2]
+    assert ("load balancer", None, "SharedIngress") in edges
+    assert {("SharedIngress", None, "LoadBalancerController"), ("SharedIngress", None, "EksCluster")} <= edges
+    assert ("DnsFailover", None, "EksCluster") not in edges
 
 
 def test_cluster_depends_on_the_network(prod_diagram):

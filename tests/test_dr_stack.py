@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from components.aws.dns_failover import AliasTarget
 from stacks.dr import build_dr, dr_site_location
 from tests.dr_support import edge_resources, global_provider, records, stack_config
-from tests.support import named, of_type, run_component
+from tests.support import named, of_type, plan, run_component
 from tools.engine import run_under_mocks
 from tools.plan import render_tree
 
@@ -21,6 +22,8 @@ def test_prod_plan_shows_the_failover_chain(prod_plan):
     account = prod_plan.one(ACCOUNT, "twincloud-prod-dr-site-account")
     lb = primary.inputs["aliases"][0]
     assert lb["name"].startswith(f"k8s-{cfg['primaryIngress']['group']}-")  # the ingress group's load balancer
+    ingress = prod_plan.one("kubernetes:networking.k8s.io/v1:Ingress")
+    assert ingress.urn in primary.dependencies  # its name comes from the shared Ingress's status
     assert lb["name"].endswith(".eu-west-1.elb.amazonaws.com") and lb["zoneId"] == "Z32O12XQLNTSW2"
     assert lb["evaluateTargetHealth"] is True
     assert primary.inputs["healthCheckId"]
@@ -58,9 +61,13 @@ def test_dev_has_no_dr_layer(dev_plan):
     assert "failoverDetectionSeconds" not in dev_plan.outputs
 
 
+INGRESS_LB = AliasTarget(dns_name="k8s-web-0123456789-1234567890.eu-west-1.elb.amazonaws.com",
+                         zone_id="Z32O12XQLNTSW2")
+
+
 def _dr_only(*overrides, stack_outputs=None):
     cfg = stack_config("prod", *overrides)
-    resources, _ = run_under_mocks(lambda: build_dr(cfg, "twincloud-prod", cluster_name="twincloud-prod-eks"),
+    resources, _ = run_under_mocks(lambda: build_dr(cfg, "twincloud-prod", primary_ingress=INGRESS_LB),
                                    stack="prod", config={"aws:region": "eu-west-1"}, stack_outputs=stack_outputs)
     return resources
 
@@ -101,13 +108,10 @@ def test_explicit_primary_load_balancer_is_used_as_given():
     assert primary.inputs["aliases"][0]["name"] == "k8s-web-77.eu-west-1.elb.amazonaws.com"
 
 
-def test_primary_ingress_lookup_follows_the_stack_region():
-    cfg = stack_config("prod", "aws:region=eu-central-1", "twincloud:ecr.replicationRegions=[eu-north-1]")
-    resources, _ = run_under_mocks(lambda: build_dr(cfg, "twincloud-prod", cluster_name="twincloud-prod-eks"),
-                                   stack="prod", config={"aws:region": "eu-central-1"})
-    (primary,) = records(resources, "PRIMARY")
-    assert primary.inputs["aliases"][0]["name"].endswith(".eu-central-1.elb.amazonaws.com")
-    assert primary.inputs["aliases"][0]["zoneId"] == "Z215JYRZR1TBD5"
+def test_primary_load_balancer_follows_the_stack_region():
+    (primary,) = records(plan("prod", "aws:region=us-west-2").resources, "PRIMARY")
+    assert primary.inputs["aliases"][0]["name"].endswith(".us-west-2.elb.amazonaws.com")
+    assert primary.inputs["aliases"][0]["zoneId"] == "Z1H1FL5HABSF5"  # ALBs in us-west-2 (elb.html)
 
 
 def test_disabled_dr_builds_nothing():

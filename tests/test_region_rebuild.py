@@ -81,6 +81,8 @@ def _names(p: Plan, keys: set[str], *, skip_edge: bool = False) -> dict[str, lis
             continue
         if skip_edge and r.name.startswith(edge_prefix(p.stack)):
             continue
+        if r.inputs.get("allowOverwrite"):
+            continue  # a record shared by design (ACM's one validation CNAME per domain and account)
         wanted = set(keys)
         if r.type in GLOBAL_NAME_BY_TYPE:
             wanted.add(GLOBAL_NAME_BY_TYPE[r.type])

@@ -22,6 +22,7 @@ import pytest
 from pulumi import _types
 from pulumi.runtime import rpc
 
+from components.custom_resources import CUSTOM_RESOURCE_KEYS, CUSTOM_RESOURCES
 from tests.support import plan
 
 
@@ -94,10 +95,22 @@ def unknown_properties(inputs: dict[str, Any], args: type, path: str) -> list[st
     return problems
 
 
+def custom_resource_problems(typ: str, inputs: dict[str, Any], path: str) -> list[str]:
+    """Keys of a CRD-defined resource that its CRD schema (``components/custom_resources.py``) lacks."""
+    schema = CUSTOM_RESOURCES[typ]
+    problems = [f"{path}.{k}: not a key of a custom resource" for k in sorted(set(inputs) - CUSTOM_RESOURCE_KEYS)]
+    spec = inputs.get("spec") or {}
+    problems += [f"{path}.spec.{k}: not a spec property of the CRD ({schema.verified})"
+                 for k in sorted(set(spec) - schema.spec_fields)]
+    return problems
+
+
 def plan_problems(stack: str) -> list[str]:
     problems = []
     for r in plan(stack).resources:
-        if r.custom:
+        if r.custom and r.type in CUSTOM_RESOURCES:
+            problems += custom_resource_problems(r.type, r.inputs, f"{r.type} {r.name}")
+        elif r.custom:
             problems += unknown_properties(r.inputs, args_class(resource_class(r.type)), f"{r.type} {r.name}")
     return problems
 
@@ -110,8 +123,15 @@ def test_every_input_is_a_property_of_the_pinned_sdk(stack):
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_every_resource_type_exists_in_the_pinned_sdks(stack):
     for r in plan(stack).resources:
-        if r.custom:
+        if r.custom and r.type not in CUSTOM_RESOURCES:  # CRD types are checked against their CRD
             resource_class(r.type)  # raises for a type the SDKs do not define
+
+
+def test_the_check_catches_a_spec_field_the_crd_does_not_define():
+    typ = "kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams"
+    assert custom_resource_problems(typ, {"apiVersion": "x", "spec": {"group": {}, "schema": "internet-facing"}},
+                                    "p") == [f"p.spec.schema: not a spec property of the CRD "
+                                             f"({CUSTOM_RESOURCES[typ].verified})"]
 
 
 def test_the_check_catches_a_misspelt_property_at_any_depth():

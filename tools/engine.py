@@ -96,6 +96,10 @@ class Plan:
     resources: list[PlannedResource]
     outputs: dict[str, Any] = field(default_factory=dict)
     violations: list[dict[str, Any]] = field(default_factory=list)
+    # What must exist before the first `pulumi up` (stacks/prerequisites.py), and whether the
+    # plan was made as a new, empty account answers (--empty-account).
+    prerequisites: list[dict[str, Any]] = field(default_factory=list)
+    empty_account: bool = False
 
     def of_type(self, typ: str) -> list[PlannedResource]:
         return [r for r in self.resources if r.type == typ]
@@ -131,6 +135,8 @@ class Plan:
             "resources": [r.to_json() for r in self.resources],
             "outputs": jsonable(self.outputs),
             "violations": self.violations,
+            "emptyAccount": self.empty_account,
+            "prerequisites": self.prerequisites,
         }
 
 
@@ -358,13 +364,16 @@ def run_under_mocks(
     registered: list[str] | None = None,
     stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
     project: str = PROJECT,
+    empty_account: Any = None,
 ) -> tuple[list[PlannedResource], dict[str, Any]]:
     """Run ``program`` with ``config`` under the mock engine. Returns resources and exports.
 
     ``registered``, when given, receives the URN of every resource registered, even when the
     program fails (used to prove that bad config registers nothing). ``stack_outputs`` is
     what the state backend holds for other stacks (``{"org/proj/stack": {"output": value}}``),
-    answered to ``pulumi.StackReference`` reads.
+    answered to ``pulumi.StackReference`` reads. ``empty_account`` (a ``tools.mocks.Existing``)
+    plans as a new account answers: lookups of anything neither created by the program nor
+    listed there fail with ``tools.mocks.NotFound``, which this raises.
     """
     import pulumi
     from pulumi.runtime import settings as rt_settings
@@ -380,7 +389,8 @@ def run_under_mocks(
     if isinstance(azure_cfg, dict) and azure_cfg.get("location"):
         azure_location = str(azure_cfg["location"])
     mocks = CloudMocks(aws_region=region, azure_location=azure_location,
-                       stack_outputs={k: dict(v) for k, v in (stack_outputs or {}).items()})
+                       stack_outputs={k: dict(v) for k, v in (stack_outputs or {}).items()},
+                       empty_account=empty_account)
     with _RUN_LOCK:
         saved_env = os.environ.pop("PULUMI_CONFIG", None)
         try:
@@ -425,9 +435,23 @@ def run_stack_program() -> None:
 
 
 def plan_stack(stack: str, overrides: Iterable[str] = (), *, policies: bool = True,
-               unset: Iterable[str] = ()) -> Plan:
-    """The offline plan of a stack: config loaded and validated, program run under mocks."""
-    return plan_config(stack, load_stack_config(stack, overrides, unset=unset), policies=policies)
+               unset: Iterable[str] = (), empty_account: bool = False) -> Plan:
+    """The offline plan of a stack: config loaded and validated, program run under mocks
+    (``empty_account``: as a new account answers, see ``plan_config``)."""
+    return plan_config(stack, load_stack_config(stack, overrides, unset=unset), policies=policies,
+                       empty_account=empty_account)
+
+
+def declared_lookups(items: Iterable[Any]) -> Any:
+    """What an empty-account plan may find: the prerequisites the program looks up."""
+    from tools.mocks import Existing
+
+    items = list(items)
+    return Existing(
+        hosted_zone_names=frozenset(p.name for p in items if p.config_key == "twincloud:dr.hostedZoneName"),
+        hosted_zone_ids=frozenset(p.name for p in items if p.config_key == "twincloud:dr.hostedZoneId"),
+        stacks=frozenset(p.name for p in items if p.kind == "pulumi-stack"),
+    )
 
 
 def copy_config(source: str, overrides: Iterable[str] = (), root: Path = ROOT) -> dict[str, Any]:
@@ -436,10 +460,17 @@ def copy_config(source: str, overrides: Iterable[str] = (), root: Path = ROOT) -
     return load_stack_config(source, overrides, root=root)
 
 
-def plan_config(stack: str, config: Mapping[str, Any], *, policies: bool = True) -> Plan:
+def plan_config(stack: str, config: Mapping[str, Any], *, policies: bool = True,
+                empty_account: bool = False) -> Plan:
     """The offline plan of ``stack`` from an explicit config (qualified keys -> values), for
-    stacks that have no ``Pulumi.<stack>.yaml`` yet (e.g. ``prod-dr`` copied from ``prod``)."""
+    stacks that have no ``Pulumi.<stack>.yaml`` yet (e.g. ``prod-dr`` copied from ``prod``).
+
+    With ``empty_account`` the clouds answer as a new account and subscription would: every
+    lookup of something the program does not create fails unless the config declares it
+    (``stacks/prerequisites.py``), and the failure is a ``PlanError`` naming the lookup."""
     from stacks.config import ConfigError, load_config
+    from stacks.prerequisites import prerequisites
+    from tools.mocks import NotFound
 
     config = dict(config)
     wire, _ = _wire_config(config)
@@ -447,14 +478,19 @@ def plan_config(stack: str, config: Mapping[str, Any], *, policies: bool = True)
         effective = load_config(wire, stack=stack)
     except ConfigError:
         effective = None  # the program reports every problem, with those only the clouds' answers reveal
+    needed = prerequisites(effective) if effective is not None else []
     try:
-        resources, outputs = run_under_mocks(run_stack_program, stack=stack, config=config)
+        resources, outputs = run_under_mocks(run_stack_program, stack=stack, config=config,
+                                             empty_account=declared_lookups(needed) if empty_account else None)
     except ConfigError as e:
         raise PlanError(str(e)) from None
+    except NotFound as e:
+        raise PlanError(f"empty-account plan of {stack!r}: a lookup fails as it would before the first `up`: {e}") from None
     if effective is None:  # the program validates the same config: it cannot have run
         raise PlanError("the stack program ran on config the schema rejects")
     plan = Plan(stack=stack, config=_mask_offline_secrets(effective.model_dump(mode="json", by_alias=True)),
-                resources=resources, outputs=outputs)
+                resources=resources, outputs=outputs, prerequisites=[p.to_json() for p in needed],
+                empty_account=empty_account)
     if policies:
         plan.violations = evaluate_policies(plan)
     return plan
@@ -481,14 +517,17 @@ def read_project(project_dir: Path) -> tuple[str, Path]:
 
 
 def plan_project(project_dir: Path, stack: str, overrides: Iterable[str] = (), *, policies: bool = True,
-                 unset: Iterable[str] = ()) -> Plan:
+                 unset: Iterable[str] = (), empty_account: bool = False) -> Plan:
     """The offline plan of another Pulumi project built from the twincloud package (for
     example ``examples/team-platform``): its own ``Pulumi.yaml`` and stack file, its program
     run under the same mocks, and the same policy pack. The project's config is its own, so
-    twincloud's platform schema is not applied to it."""
+    twincloud's platform schema is not applied to it (so, with ``empty_account``, it declares
+    nothing as existing beforehand)."""
+    from tools.mocks import Existing
+
     project_dir = Path(project_dir).resolve()
     if project_dir == ROOT:
-        return plan_stack(stack, overrides, policies=policies, unset=unset)
+        return plan_stack(stack, overrides, policies=policies, unset=unset, empty_account=empty_account)
     project, main = read_project(project_dir)
     config = load_stack_config(stack, overrides, root=project_dir, unset=unset)
 
@@ -498,10 +537,12 @@ def plan_project(project_dir: Path, stack: str, overrides: Iterable[str] = (), *
         runpy.run_path(str(main), run_name="__main__")
 
     try:
-        resources, outputs = run_under_mocks(program, stack=stack, config=config, project=project)
+        resources, outputs = run_under_mocks(program, stack=stack, config=config, project=project,
+                                             empty_account=Existing() if empty_account else None)
     except Exception as e:  # the program's own error, reported like `pulumi preview` does
         raise PlanError(f"{project} program failed: {type(e).__name__}: {e}") from None
-    plan = Plan(stack=stack, config=_mask_offline_secrets(config), resources=resources, outputs=outputs)
+    plan = Plan(stack=stack, config=_mask_offline_secrets(config), resources=resources, outputs=outputs,
+                empty_account=empty_account)
     if policies:
         plan.violations = evaluate_policies(plan)
     return plan

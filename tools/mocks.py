@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -36,6 +37,57 @@ _REGION_AZ_LETTERS = {
 # docs.aws.amazon.com/general/latest/gr/elb.html).
 # What the ELB API answers as an ALB's CanonicalHostedZoneId (sources in components/facts/aws.py).
 ALB_ZONE_IDS = {region: fact.value for region, fact in ALB_HOSTED_ZONES.items()}
+
+
+class NotFound(Exception):
+    """What a lookup of something that does not exist answers (empty-account mode)."""
+
+
+@dataclass(frozen=True)
+class Existing:
+    """What a new account/subscription holds before the first ``pulumi up``: the things stack
+    config declares as existing beforehand (``stacks/prerequisites.py``), and nothing else."""
+
+    hosted_zone_names: frozenset[str] = frozenset()
+    hosted_zone_ids: frozenset[str] = frozenset()
+    stacks: frozenset[str] = frozenset()
+
+
+# Provider calls that describe the caller's account or region, not a resource in it: a new
+# account answers them as any other.
+ACCOUNT_FACTS = frozenset({
+    "aws:index/getAvailabilityZones:getAvailabilityZones",
+    "aws:index/getCallerIdentity:getCallerIdentity",
+    "aws:index/getPartition:getPartition",
+    "aws:index/getRegion:getRegion",
+    "azure-native:authorization:getClientConfig",
+})
+
+
+def _check_exists(mocks: CloudMocks, token: str, args: dict[str, Any]) -> None:
+    """Raise ``NotFound`` for a lookup of something a new account does not hold."""
+    existing = mocks.empty_account
+    assert existing is not None
+    if token in ACCOUNT_FACTS:
+        return
+    if token == "aws:route53/getZone:getZone":
+        name = str(args.get("name") or "").rstrip(".")
+        if (args.get("zoneId") in existing.hosted_zone_ids) or (name and name in existing.hosted_zone_names):
+            return
+        raise NotFound(f"no matching Route 53 Hosted Zone found (name={name or None!r}, "
+                       f"zoneId={args.get('zoneId')!r}); declare it in twincloud:dr (hostedZoneName/hostedZoneId)")
+    if token == "azure-native:containerservice:listManagedClusterUserCredentials":
+        if mocks._was_created("aks", args.get("resourceName")):
+            return
+        raise NotFound(f"ResourceNotFound: managed cluster {args.get('resourceName')!r} was not found")
+    if token == "azure-native:redis:listRedisKeys":
+        if mocks._was_created("redis", args.get("name")):
+            return
+        raise NotFound(f"ResourceNotFound: Redis cache {args.get('name')!r} was not found")
+    if token == "aws:lb/getLoadBalancer:getLoadBalancer":
+        raise NotFound(f"no matching ELBv2 Load Balancer found (tags={args.get('tags')!r}, name={args.get('name')!r}): "
+                       "nothing in a new account has created it")
+    raise NotFound(f"{token}: a new account holds nothing this lookup could find, and the mocks know no answer")
 
 
 def availability_zones(region: str) -> list[str]:
@@ -75,11 +127,20 @@ class CloudMocks(pulumi.runtime.Mocks):
     """Answers provider calls and create results for AWS, Azure, Kubernetes and random."""
 
     def __init__(self, aws_region: str = "eu-west-1", azure_location: str = "westeurope",
-                 stack_outputs: dict[str, dict[str, Any]] | None = None) -> None:
+                 stack_outputs: dict[str, dict[str, Any]] | None = None,
+                 empty_account: Existing | None = None) -> None:
         self.aws_region = aws_region
         self.azure_location = azure_location
         # What the state backend holds for other stacks (read by pulumi.StackReference).
         self.stack_outputs = dict(stack_outputs or {})
+        # Empty-account mode: a new account/subscription holds only what ``Existing`` lists
+        # (declared in stack config) and what this program creates; every other lookup is
+        # answered "not found", as the cloud would.
+        self.empty_account = empty_account
+        self._created: dict[str, set[str]] = {}
+        # IngressClassParams name -> group, IngressClass name -> (controller, params name)
+        self._ingress_params: dict[str, str | None] = {}
+        self._ingress_classes: dict[str, tuple[str | None, str | None]] = {}
         self._provider_regions: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -91,7 +152,17 @@ class CloudMocks(pulumi.runtime.Mocks):
                 return self._provider_regions.get(rid, self.aws_region)
         return self.aws_region
 
+    def _remember(self, kind: str, name: Any) -> None:
+        with self._lock:
+            self._created.setdefault(kind, set()).add(str(name))
+
+    def _was_created(self, kind: str, name: Any) -> bool:
+        with self._lock:
+            return str(name) in self._created.get(kind, set())
+
     def call(self, args: pulumi.runtime.MockCallArgs):
+        if self.empty_account is not None:
+            _check_exists(self, args.token, dict(args.args))
         token = args.token
         region = args.args.get("region") or self._region_for(args.provider)
         partition = partition_for(region)
@@ -157,6 +228,10 @@ class CloudMocks(pulumi.runtime.Mocks):
         typ, name, inputs = args.typ, args.name, dict(args.inputs)
         if typ == "pulumi:pulumi:StackReference":
             target = inputs.get("name") or args.resource_id or name
+            if (self.empty_account is not None and target not in self.stack_outputs
+                    and target not in self.empty_account.stacks):
+                raise NotFound(f"unknown stack {target!r}: a new backend holds no such stack; declare it "
+                               "in stack config (it then counts as a prerequisite) or create it first")
             return target, {"name": target, "outputs": dict(self.stack_outputs.get(target, {})),
                             "secretOutputNames": []}
         if not args.custom:
@@ -173,7 +248,39 @@ class CloudMocks(pulumi.runtime.Mocks):
             return self._azure(typ, name, inputs)
         if typ.startswith("random:"):
             return self._random(typ, name, inputs)
+        if typ.startswith("kubernetes:"):
+            return self._kubernetes(typ, name, inputs)
         return f"{name}-{_h(typ, name)}", inputs
+
+    def _kubernetes(self, typ: str, name: str, state: dict):
+        """Objects as the API server answers them once their controllers have reconciled.
+
+        An Ingress whose IngressClass belongs to the AWS Load Balancer Controller
+        (``spec.controller: ingress.k8s.aws/alb``) gets the status the controller writes once it
+        has created (or joined) the ALB of the class's ingress group (``IngressClassParams``
+        ``spec.group.name``): ``status.loadBalancer.ingress[0].hostname`` = the ALB's DNS name,
+        ``k8s-<group>-<hash>-<n>.<region>.elb.amazonaws.com``. pulumi-kubernetes waits for that
+        status before it reports the Ingress created. An Ingress of a class no controller serves
+        gets no status, as in a cluster.
+        """
+        meta = state.get("metadata") or {}
+        obj = meta.get("name") or name
+        spec = state.get("spec") or {}
+        with self._lock:
+            if typ.endswith(":IngressClassParams"):
+                self._ingress_params[obj] = ((spec.get("group") or {}).get("name"))
+            elif typ == "kubernetes:networking.k8s.io/v1:IngressClass":
+                self._ingress_classes[obj] = (spec.get("controller"), (spec.get("parameters") or {}).get("name"))
+            elif typ == "kubernetes:networking.k8s.io/v1:Ingress":
+                controller, params = self._ingress_classes.get(spec.get("ingressClassName"), (None, None))
+                if controller == "ingress.k8s.aws/alb":
+                    ns = meta.get("namespace") or "default"
+                    group = self._ingress_params.get(params) or (meta.get("annotations") or {}).get(
+                        "alb.ingress.kubernetes.io/group.name") or f"{ns}-{obj}"
+                    lb = f"k8s-{str(group).replace('.', '')[:17]}-{_h('alb', group, n=10)}"
+                    hostname = f"{lb}-{int(_h(group, self.aws_region, n=8), 16) % 10**10}.{self.aws_region}.elb.amazonaws.com"
+                    state["status"] = {"loadBalancer": {"ingress": [{"hostname": hostname}]}}
+        return f"{name}-{_h(typ, name)}", state
 
     def _aws(self, typ: str, name: str, state: dict, region: str):
         partition = partition_for(region)
@@ -254,9 +361,11 @@ class CloudMocks(pulumi.runtime.Mocks):
                 arn=f"arn:{partition}:acm:{region}:{ACCOUNT_ID}:certificate/{_h(name, n=36)}",
                 domainValidationOptions=[{
                     "domainName": state.get("domainName"),
-                    "resourceRecordName": f"_{_h(name, n=32)}.{state.get('domainName')}.",
+                    # ACM gives one validation CNAME per domain and account, in every region
+                    # (hashicorp/terraform-provider-aws#13653), so it depends on the domain only.
+                    "resourceRecordName": f"_{_h(state.get('domainName'), n=32)}.{state.get('domainName')}.",
                     "resourceRecordType": "CNAME",
-                    "resourceRecordValue": f"_{_h(name, 2, n=32)}.acm-validations.aws.",
+                    "resourceRecordValue": f"_{_h(state.get('domainName'), 2, n=32)}.acm-validations.aws.",
                 }],
             )
         elif module == "cloudwatch" and kind == "LogGroup":
@@ -265,6 +374,10 @@ class CloudMocks(pulumi.runtime.Mocks):
             # the provider strips the API's ":*" suffix (pulumi_aws/cloudwatch/log_group.py, `arn`).
             rid = phys
             state["arn"] = f"arn:{partition}:logs:{region}:{ACCOUNT_ID}:log-group:{phys}"
+        elif module == "ec2" and kind == "Eip":
+            # an Elastic IP from Amazon's pool: a public address (deterministic here)
+            n = int(_h("eip", name, region, n=6), 16)
+            state.update(publicIp=f"52.{16 + n % 200}.{(n >> 8) % 256}.{n % 254 + 1}", domain=state.get("domain") or "vpc")
         elif module == "lb" and kind in {"LoadBalancer"}:
             state.update(dnsName=f"{phys}-{_h(name, n=10)}.{region}.elb.amazonaws.com", zoneId=ALB_ZONE_IDS.get(region, ALB_ZONE_IDS["eu-west-1"]))
         if "arn" not in state:
@@ -317,6 +430,7 @@ class CloudMocks(pulumi.runtime.Mocks):
         if module == "managedidentity" and kind == "UserAssignedIdentity":
             state.update(principalId=_guid("principal", name), clientId=_guid("client", name), tenantId=AZURE_TENANT)
         elif module == "containerservice" and kind == "ManagedCluster":
+            self._remember("aks", phys)
             state["identityProfile"] = {"kubeletidentity": {
                 "clientId": _guid("kubelet-client", name), "objectId": _guid("kubelet-object", name),
                 "resourceId": f"/subscriptions/{AZURE_SUBSCRIPTION}/resourceGroups/MC_{rg}/providers/"
@@ -339,6 +453,7 @@ class CloudMocks(pulumi.runtime.Mocks):
             state.setdefault("properties", {})
             state["properties"] = {**state["properties"], "vaultUri": f"https://{phys}.vault.azure.net/"}
         elif module in ("cache", "redis") and kind == "Redis":
+            self._remember("redis", phys)
             state.update(hostName=f"{phys}.redis.cache.windows.net", sslPort=6380, port=6379)
         elif module == "redisenterprise" and kind == "RedisEnterprise":
             # Azure Managed Redis answers <cluster>.<region>.redis.azure.net

@@ -6,11 +6,15 @@
     python -m tools.plan --stack prod --format mermaid          # architecture diagram
     python -m tools.plan --stack prod --format tfplan > plan.json  # for checkov & co (docs/scanners.md)
     python -m tools.plan --stack prod --diagram docs/architecture.md
+    python -m tools.plan --stack prod --empty-account          # as a new account answers lookups
 
 Prints every resource that would be created (type, name, parent, key inputs) as a tree,
 or the whole plan as JSON with ``--json``, or the architecture as a Mermaid diagram
-(``--format mermaid``; ``--diagram FILE`` writes it into FILE). Exits 2 on bad config (the schema's message,
-no traceback) and 1 on any mandatory policy violation, like ``pulumi preview --policy-pack``;
+(``--format mermaid``; ``--diagram FILE`` writes it into FILE), and what must exist before the
+first ``up``. ``--empty-account`` answers lookups as a new AWS account and Azure subscription
+would: anything the program does not create and the config does not declare is "not found".
+Exits 2 on bad config (the schema's message, no traceback) or a failed empty-account lookup,
+and 1 on any mandatory policy violation, like ``pulumi preview --policy-pack``;
 3 means a bug in twincloud itself (with its traceback), never bad config.
 """
 
@@ -64,11 +68,22 @@ def render_tree(plan: Plan) -> str:
     failover = render_failover(plan)
     if failover:
         lines += ["", failover]
+    lines += ["", render_prerequisites(plan)]
     lines += ["", render_violations(plan)]
     return "\n".join(lines)
 
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "unspecified")
+
+
+def render_prerequisites(plan: Plan) -> str:
+    """What must exist before the first `pulumi up` (stacks/prerequisites.py)."""
+    mode = " (planned as an empty account answers)" if plan.empty_account else ""
+    lines = [f"Before the first `pulumi up`{mode}, these must exist:"]
+    for p in plan.prerequisites:
+        key = f"  [{p['configKey']}]" if p["configKey"] else ""
+        lines.append(f"  - {p['kind']}: {p['name']}{key}: {p['how']}")
+    return "\n".join(lines)
 
 
 def render_failover(plan: Plan) -> str | None:
@@ -171,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unset", dest="unset", action="append", default=[], metavar="KEY",
                         help="remove a config value like `pulumi config rm --path`, e.g. twincloud:redis")
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    parser.add_argument("--empty-account", action="store_true",
+                        help="answer lookups as a new account/subscription would: only what stack config declares "
+                             "exists (the plan lists it as prerequisites)")
     parser.add_argument("--policy-pack-config", metavar="FILE",
                         help="policy pack config JSON, as for `pulumi preview --policy-pack-config`")
     parser.add_argument("--format", choices=("tree", "json", "mermaid", "cost", "timeline", "markdown",
@@ -196,9 +214,10 @@ def main(argv: list[str] | None = None) -> int:
         policy_config = _read_policy_config(args.policy_pack_config)
         if args.project_dir:
             plan = plan_project(Path(args.project_dir), args.stack, args.overrides, policies=policy_config is None,
-                                unset=args.unset)
+                                unset=args.unset, empty_account=args.empty_account)
         else:
-            plan = plan_stack(args.stack, args.overrides, policies=policy_config is None, unset=args.unset)
+            plan = plan_stack(args.stack, args.overrides, policies=policy_config is None, unset=args.unset,
+                              empty_account=args.empty_account)
         if policy_config is not None:
             from tools.policy_eval import PolicyConfigError, evaluate
 

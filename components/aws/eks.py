@@ -19,6 +19,8 @@ Secure defaults, a sentence each:
 * add-on versions come from the one pins table, so a rebuild installs what was tested;
 * ``upgradePolicy.supportType`` follows the EKS release calendar (STANDARD while the version
   is in standard support, EXTENDED after; EKS refuses STANDARD for a version past it);
+* the Kubernetes provider (hence every object and Helm release created through it) waits for
+  the node groups and CoreDNS, so nothing talks to an API that cannot yet schedule or resolve;
 * node groups ignore ``desiredSize`` drift: the autoscaler owns it, not ``pulumi up``;
 * the VPC CNI's network policy agent is on, so NetworkPolicies are enforced, not decorative;
 * persistent volumes come from the EBS CSI driver (its role reached through Pod Identity,
@@ -51,6 +53,8 @@ NODE_ROLE_POLICIES = tuple(managed_policy(p) for p in (
 ))
 CLUSTER_ADMIN_ACCESS_POLICY = "AmazonEKSClusterAdminPolicy"
 assert CLUSTER_ADMIN_ACCESS_POLICY in EKS_ACCESS_POLICIES
+ADMIN_VIEW_ACCESS_POLICY = "AmazonEKSAdminViewPolicy"
+assert ADMIN_VIEW_ACCESS_POLICY in EKS_ACCESS_POLICIES
 CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 # Add-ons that must run before nodes can become Ready; coredns needs nodes to schedule on.
 ADDONS_BEFORE_NODES = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent")
@@ -83,6 +87,8 @@ class EksClusterArgs:
     private_subnet_ids: pulumi.Input[list[str]]
     node_groups: list[NodeGroupSpec]
     admin_principal_arns: list[pulumi.Input[str]] = field(default_factory=list)
+    # Read-only principals (pull-request previews): AmazonEKSAdminViewPolicy, cluster-wide.
+    viewer_principal_arns: list[pulumi.Input[str]] = field(default_factory=list)
     endpoint_public_access: bool = False
     public_access_cidrs: list[str] = field(default_factory=list)
     service_cidr: str = "172.20.0.0/16"
@@ -225,17 +231,22 @@ class EksCluster(pulumi.ComponentResource):
         cluster_name = self.cluster.name
 
         # -- access entries (authentication mode API) ------------------------------------
-        admin_policy = f"arn:{partition}:eks::aws:cluster-access-policy/{CLUSTER_ADMIN_ACCESS_POLICY}"
-        for i, principal in enumerate(args.admin_principal_arns):
+        # People and the deploy role administer the cluster; the preview role only reads it
+        # (access policy names: components/facts/aws.py EKS_ACCESS_POLICIES).
+        access = [("admin", p, CLUSTER_ADMIN_ACCESS_POLICY) for p in args.admin_principal_arns]
+        access += [("viewer", p, ADMIN_VIEW_ACCESS_POLICY) for p in args.viewer_principal_arns]
+        counters: dict[str, int] = {}
+        for kind, principal, policy_name in access:
+            i = counters[kind] = counters.get(kind, -1) + 1
             entry = aws.eks.AccessEntry(
-                child_name(name, "admin", i), cluster_name=cluster_name, principal_arn=principal,
+                child_name(name, kind, i), cluster_name=cluster_name, principal_arn=principal,
                 type="STANDARD", opts=child,
             )
             aws.eks.AccessPolicyAssociation(
-                child_name(name, "admin", i),
+                child_name(name, kind, i),
                 cluster_name=cluster_name,
                 principal_arn=principal,
-                policy_arn=admin_policy,
+                policy_arn=f"arn:{partition}:eks::aws:cluster-access-policy/{policy_name}",
                 access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[entry]),
             )
@@ -302,7 +313,10 @@ class EksCluster(pulumi.ComponentResource):
                     ignore_changes=["scalingConfig.desiredSize"],
                 ),
             ))
-        addon("coredns", list(self.node_groups))
+        coredns = addon("coredns", list(self.node_groups))
+        # What anything talking to the cluster API needs first: nodes to schedule on and
+        # cluster DNS (Helm hooks, webhooks and controllers resolve Services by name).
+        self.ready: list[pulumi.Resource] = [*self.node_groups, coredns]
         ebs_role = aws.iam.Role(
             child_name(name, "ebs-csi"),
             assume_role_policy=service_trust_policy(service_principal("pods.eks.amazonaws.com"),
@@ -329,10 +343,12 @@ class EksCluster(pulumi.ComponentResource):
         self.kubeconfig = pulumi.Output.secret(pulumi.Output.all(
             cluster_name, self.cluster.endpoint, self.cluster.certificate_authority.data
         ).apply(lambda a: kubeconfig_for(a[0], a[1], a[2], args.region)))
+        # Every Kubernetes object and Helm release of the cluster goes through this provider,
+        # so waiting here makes all of them wait for nodes and CoreDNS on the first `up`.
         self.provider = k8s.Provider(
             child_name(name, "k8s"),
             kubeconfig=self.kubeconfig,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=self.node_groups),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=self.ready),
         )
         self.default_storage_class = k8s.storage.v1.StorageClass(
             child_name(name, "gp3"),

@@ -120,11 +120,13 @@ class Vpc(pulumi.ComponentResource):
 
         # NAT gateways by strategy, each in its AZ's public subnet.
         nat_gateways: dict[int, aws.ec2.NatGateway] = {}
+        nat_ips: list[pulumi.Output[str]] = []
         for az_index in nat_gateway_azs(args.nat_strategy, len(azs)):
             eip = aws.ec2.Eip(
                 child_name(name, "nat", az_index), domain="vpc",
                 tags={"Name": child_name(name, "nat", az_index)}, opts=child,
             )
+            nat_ips.append(eip.public_ip)
             nat_gateways[az_index] = aws.ec2.NatGateway(
                 child_name(name, "nat", az_index),
                 allocation_id=eip.id,
@@ -171,12 +173,15 @@ class Vpc(pulumi.ComponentResource):
         self.private_subnet_ids = pulumi.Output.all(*[s.id for s in subnets["private"]])
         self.database_subnet_ids = pulumi.Output.all(*[s.id for s in subnets["database"]])
         self.nat_gateway_ids = pulumi.Output.all(*[n.id for n in nat_gateways.values()])
+        # The addresses everything in the private subnets reaches the internet from (allow-lists).
+        self.nat_public_ips = pulumi.Output.all(*nat_ips)
         self.register_outputs({
             "vpcId": self.vpc_id,
             "publicSubnetIds": self.public_subnet_ids,
             "privateSubnetIds": self.private_subnet_ids,
             "databaseSubnetIds": self.database_subnet_ids,
             "natGatewayIds": self.nat_gateway_ids,
+            "natPublicIps": self.nat_public_ips,
         })
 
     def _flow_logs(self, name: str, args: VpcArgs, child: pulumi.ResourceOptions) -> None:

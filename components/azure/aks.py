@@ -12,6 +12,8 @@ Secure defaults, a sentence each:
 * local accounts are disabled: no static admin certificate exists, every ``kubectl`` call
   carries an Entra token (``kubelogin``);
 * the API server is private unless explicit authorized IP ranges are given, never 0.0.0.0/0;
+  the deploy runner's egress addresses (the AWS VPC's NAT gateways) are added as /32s, so
+  in-network deploys reach it without widening the list;
 * the OIDC issuer and workload identity are on, so pods get Azure tokens without secrets;
 * a network policy engine (Cilium, Calico or Azure) is always installed, so namespaces can
   be isolated;
@@ -93,6 +95,8 @@ class AksClusterArgs:
     service_cidr: str = "172.21.0.0/16"
     private_cluster: bool = True
     authorized_ip_ranges: list[str] = field(default_factory=list)  # for a public API server
+    # Addresses the deploy runner reaches the API from (the AWS VPC's NAT gateways): admitted as /32s.
+    runner_egress_ips: pulumi.Input[list[str]] | None = None
     sku_tier: str = "Standard"
     admin_group_object_ids: list[str] = field(default_factory=list)
     grant_deployer_admin: bool = True  # the identity running pulumi needs it for the k8s provider
@@ -105,6 +109,14 @@ class AksClusterArgs:
 def dns_service_ip(service_cidr: str) -> str:
     """The cluster DNS address: the tenth address of the service CIDR (AKS convention)."""
     return str(ipaddress.ip_network(service_cidr)[10])
+
+
+def api_allow_list(ranges: list[str], egress_ips: pulumi.Input[list[str]] | None) -> pulumi.Input[list[str]]:
+    """The configured ranges plus each runner egress address as a /32, without duplicates."""
+    if egress_ips is None:
+        return list(ranges)
+    return pulumi.Output.from_input(egress_ips).apply(
+        lambda ips: list(dict.fromkeys([*ranges, *(f"{ip}/32" for ip in ips or [])])))
 
 
 def validate_args(args: AksClusterArgs) -> None:
@@ -233,7 +245,8 @@ class AksCluster(pulumi.ComponentResource):
         self.log_workspace = self._log_workspace(name, args)
         api_access = containerservice.ManagedClusterAPIServerAccessProfileArgs(
             enable_private_cluster=args.private_cluster,
-            authorized_ip_ranges=None if args.private_cluster else list(args.authorized_ip_ranges),
+            authorized_ip_ranges=None if args.private_cluster else api_allow_list(
+                args.authorized_ip_ranges, args.runner_egress_ips),
         )
         self.cluster = containerservice.ManagedCluster(
             name,

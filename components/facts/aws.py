@@ -31,6 +31,11 @@ MANAGED_POLICIES: dict[str, Fact] = {
 EKS_ACCESS_POLICIES: dict[str, Fact] = {
     "AmazonEKSClusterAdminPolicy": Fact(
         "cluster", f"{_EKS_GUIDE} latest/ug/manage-access/k8s-access/access-policy-reference.adoc:127"),
+    "AmazonEKSAdminViewPolicy": Fact(
+        "cluster (read-only, Secrets included: Helm keeps release state in Secrets)",
+        "https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html (page listing the "
+        "access policies); aws-cdk-lib aws_eks.AccessPolicyArn.AMAZON_EKS_ADMIN_VIEW_POLICY; its rules were "
+        "not re-read here"),
 }
 
 # Service principal -> the trust it appears in.
@@ -48,6 +53,9 @@ SERVICE_PRINCIPALS: dict[str, Fact] = {
         "S3 server access log delivery (bucket policy on the log bucket)",
         "awsdocs/amazon-s3-userguide@0009290dee01ae2dd84aa996c8b6756e96a21457:doc_source/"
         "enable-server-access-logging.md (Grant permissions to the logging service principal)"),
+    "codebuild.amazonaws.com": Fact(
+        "CodeBuild project service role (the in-network deploy runner)",
+        "https://docs.aws.amazon.com/codebuild/latest/userguide/setting-up-service-role.html"),
     "s3.amazonaws.com": Fact(
         "S3 replication role (state backend)",
         f"{_PULUMI_AWS} pulumi_aws/s3/bucket_replication_config.py:228 (documented example)"),
@@ -150,6 +158,14 @@ ROUTE53: dict[str, Fact] = {
 
 TABLES = ("S3_ACCESS_LOGS", "KMS_KEY_POLICIES", "MANAGED_POLICIES", "EKS_ACCESS_POLICIES", "SERVICE_PRINCIPALS", "HOSTED_ZONES", "ALB_HOSTED_ZONES",
           "CLOUDFRONT_MANAGED_POLICIES", "REGIONAL_NAMES", "ROUTE53")
+
+
+def alb_zone_id(region: str) -> str:
+    """The ALB canonical hosted zone id of ``region`` (ValueError naming the table when missing)."""
+    if region not in ALB_HOSTED_ZONES:
+        raise ValueError(f"no ALB hosted zone id recorded for region {region!r}; add it to ALB_HOSTED_ZONES in "
+                         f"components/facts/aws.py from {_ELB_ZONES.split(' ')[0]}")
+    return ALB_HOSTED_ZONES[region].value
 
 
 def managed_policy(name: str) -> str:

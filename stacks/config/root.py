@@ -12,6 +12,7 @@ from stacks.config.aws import EcrConfig, EksConfig, VpcConfig, aws_region_proble
 from stacks.config.aws_data import Buckets, RedisConfig
 from stacks.config.azure import AzureConfig, problems_error
 from stacks.config.base import Model, is_prod, publish
+from stacks.config.deploy import DeployConfig
 from stacks.config.monitoring import MonitoringConfig
 from stacks.config.dr import DrConfig
 
@@ -37,6 +38,7 @@ class StackConfig(Model):
     buckets: Buckets = []
     azure: AzureConfig | None = None  # twincloud:azure; absent -> no Azure resources
     dr: DrConfig = DrConfig()
+    deploy: DeployConfig = DeployConfig()  # twincloud:deploy: CI identities and the in-network runner
 
     @field_validator("aws_region")
     @classmethod
