@@ -111,7 +111,7 @@ def build_runner(cfg: StackConfig, prefix: str, vpc: Vpc, eks: EksCluster, parti
     runner = DeployRunner(f"{prefix}-runner", DeployRunnerArgs(
         project_name=f"{prefix}-runner",
         repository=spec.repository,
-        connection_arn=spec.connection_arn,
+        connection_arn=f"arn:{partition}:codeconnections:{cfg.aws_region}:{account_id}:connection/{spec.connection_id}",
         vpc_id=vpc.vpc_id,
         private_subnet_ids=vpc.private_subnet_ids,
         cluster_security_group_id=eks.cluster_security_group_id,

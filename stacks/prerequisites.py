@@ -42,9 +42,10 @@ def prerequisites(cfg: StackConfig) -> list[Prerequisite]:
         out.append(Prerequisite("iam-role", deploy.preview_role_name, "twincloud:deploy.previewRoleName",
                                 "the role preview.yml assumes; gets an EKS access entry (admin view)"))
     if deploy.runner is not None:
-        out.append(Prerequisite("codeconnections-connection", deploy.runner.connection_arn,
-                                "twincloud:deploy.runner.connectionArn",
-                                f"a GitHub connection authorized for {deploy.runner.repository} (console)"))
+        out.append(Prerequisite("codeconnections-connection", deploy.runner.connection_id,
+                                "twincloud:deploy.runner.connectionId",
+                                f"a GitHub connection in aws:region ({cfg.aws_region}) authorized for "
+                                f"{deploy.runner.repository} (console)"))
     for i, role in enumerate(cfg.eks.admin_role_names):
         out.append(Prerequisite("iam-role", role, f"twincloud:eks.adminRoleNames[{i}]",
                                 "an IAM role for people; gets an EKS access entry (cluster admin)"))

@@ -57,3 +57,23 @@ def config_with(stack: str, *overrides: str) -> dict[str, Any]:
     sets = [o for o in overrides if not o.startswith("!")]
     unset = [o[1:] for o in overrides if o.startswith("!")]
     return load_stack_config(stack, sets, unset=unset)
+
+
+def creation_order(plan: Plan) -> dict[str, set[str]]:
+    """URN -> every URN the engine creates before it, read from the plan JSON as a consumer would:
+    ``dependencies`` plus the explicit ``provider`` (a provider is created before what uses it),
+    transitively."""
+    direct = {r["urn"]: set(r["dependencies"]) | ({r["provider"]} if r["provider"] else set())
+              for r in plan.to_json()["resources"]}
+    closure: dict[str, set[str]] = {}
+
+    def walk(urn: str) -> set[str]:
+        if urn not in closure:
+            closure[urn] = set()
+            for dep in direct.get(urn, ()):
+                closure[urn] |= {dep} | walk(dep)
+        return closure[urn]
+
+    for urn in direct:
+        walk(urn)
+    return closure

@@ -97,9 +97,9 @@ def test_api_authentication_with_admin_access_entry(dev_plan):
     cluster = dev_plan.one(CLUSTER)
     assert cluster.inputs["accessConfig"] == {"authenticationMode": "API",
                                               "bootstrapClusterCreatorAdminPermissions": False}
-    entry = dev_plan.one("aws:eks/accessEntry:AccessEntry")
+    entry = dev_plan.one("aws:eks/accessEntry:AccessEntry", "twincloud-dev-eks-admin-0")
     assert entry.inputs["principalArn"] == "arn:aws:iam::123456789012:role/platform-admin"
-    assoc = dev_plan.one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+    assoc = dev_plan.one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "twincloud-dev-eks-admin-0")
     assert assoc.inputs["policyArn"].endswith("cluster-access-policy/AmazonEKSClusterAdminPolicy")
     assert assoc.inputs["accessScope"] == {"type": "cluster"}
 

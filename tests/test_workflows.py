@@ -14,6 +14,8 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
+from components.aws.deploy_runner import runner_label
+from tests.test_deploy_runner import CLOUD_STAGE_EXCLUDE
 from tools.engine import ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -106,9 +108,12 @@ def test_azure_login_uses_federated_ids_only(path):
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_every_pulumi_run_uses_the_policy_pack(path):
-    steps = _steps(_load(path), "pulumi/actions")
+    doc = _load(path)
+    steps = [step for _, step in _steps(doc, "pulumi/actions") if "command" in step["with"]]  # others only install
     assert steps
-    assert all(step["with"]["policyPacks"] == "policies" for _, step in steps)
+    assert all(step["with"]["policyPacks"] == "policies" for step in steps)
+    cli = [line for _, run in _cli_runs(doc) for line in run.splitlines() if re.match(r"\s*pulumi (up|preview)\b", line)]
+    assert all("--policy-pack policies" in line for line in cli), cli
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -152,14 +157,72 @@ def test_deploy_updates_dev_on_push_to_main(deploy):
     assert deploy["on"]["push"]["branches"] == ["main"]
     (step,) = [s for j, s in _steps(deploy, "pulumi/actions") if j == "dev"]
     assert step["with"]["command"] == "up" and step["with"]["stack-name"] == "dev"
-    assert deploy["jobs"]["dev"]["needs"] == "test"
+    assert deploy["jobs"]["dev-cloud"]["needs"] == "test" and deploy["jobs"]["dev"]["needs"] == "dev-cloud"
 
 
 def test_prod_waits_for_dev_and_a_manual_approval(deploy):
-    job = deploy["jobs"]["prod"]
-    assert job["environment"] == "production" and job["needs"] == "dev"
+    assert deploy["jobs"]["prod-cloud"]["needs"] == "dev" and deploy["jobs"]["prod"]["needs"] == "prod-cloud"
+    for job in ("prod-cloud", "prod"):
+        assert deploy["jobs"][job]["environment"] == "production"
     (step,) = [s for j, s in _steps(deploy, "pulumi/actions") if j == "prod"]
     assert step["with"]["command"] == "up" and step["with"]["stack-name"] == "prod"
+
+
+# -- private control planes: in-network runners --------------------------------------------
+
+def _cli_runs(doc: dict) -> list[tuple[str, str]]:
+    return [(job_id, step["run"]) for job_id, job in doc["jobs"].items() for step in job.get("steps", [])
+            if "pulumi " in step.get("run", "")]
+
+
+def _pulumi_jobs(doc: dict) -> list[tuple[str, str, str]]:
+    """(job, stack, runs-on) for every job running `pulumi up/preview` through pulumi/actions,
+    with a matrix expanded."""
+    out = []
+    for job_id, step in _steps(doc, "pulumi/actions"):
+        if step["with"].get("command") not in ("up", "preview"):
+            continue
+        job = doc["jobs"][job_id]
+        stacks = job.get("strategy", {}).get("matrix", {}).get("stack") or [step["with"]["stack-name"]]
+        for stack in stacks:
+            runs_on = job["runs-on"].replace("${{ matrix.stack }}", stack)
+            out.append((job_id, stack, runs_on))
+    return out
+
+
+def _private_clusters(stack: str) -> bool:
+    """A stack whose EKS endpoint is private or whose AKS API admits only listed addresses."""
+    from tests.dr_support import stack_config
+
+    cfg = stack_config(stack)
+    return not cfg.eks.endpoint_public_access or cfg.azure is not None
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_private_cluster_jobs_run_on_their_stacks_in_network_runner(path):
+    from tests.dr_support import stack_config
+
+    jobs = _pulumi_jobs(_load(path))
+    assert {stack for _, stack, _ in jobs} == {"dev", "prod"}
+    for job_id, stack, runs_on in jobs:
+        assert _private_clusters(stack)
+        assert stack_config(stack).deploy.runner is not None, f"{stack}: no twincloud:deploy.runner to run {job_id} on"
+        assert runs_on == runner_label(f"twincloud-{stack}-runner"), job_id
+
+
+def test_cloud_stages_run_on_hosted_runners_and_leave_out_everything_in_a_cluster(deploy):
+    runs = dict(_cli_runs(deploy))
+    assert set(runs) == {"dev-cloud", "prod-cloud"}
+    for job_id, run in runs.items():
+        stack = job_id.removesuffix("-cloud")
+        assert deploy["jobs"][job_id]["runs-on"] == "ubuntu-24.04"
+        assert (f"pulumi up --stack {stack} --yes --policy-pack policies "
+                f"--exclude '{CLOUD_STAGE_EXCLUDE}' --exclude-dependents") in run
+        assert deploy["jobs"][stack]["needs"] == job_id  # the in-network stage runs on what this one creates
+
+
+def test_the_tests_and_offline_plans_stay_on_hosted_runners(preview, deploy):
+    assert preview["jobs"]["test"]["runs-on"] == deploy["jobs"]["test"]["runs-on"] == "ubuntu-24.04"
 
 
 def test_deploys_never_cancel_a_running_update(deploy):

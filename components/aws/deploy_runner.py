@@ -75,7 +75,7 @@ class DeployRunnerArgs:
     account_id: str
     workflows: list[str] = field(default_factory=lambda: ["deploy", "preview"])
     compute_type: str = "BUILD_GENERAL1_MEDIUM"
-    image: str = "aws/codebuild/amazonlinux-x86_64-standard:5.0"
+    image: str = "aws/codebuild/standard:7.0"
     log_retention_days: int = 90
 
 

@@ -7,7 +7,7 @@ Example (prod)::
       previewRoleName: twincloud-preview        # the role preview.yml assumes: EKS read-only (admin view)
       runner:                                   # CodeBuild-hosted GitHub Actions runner in the private subnets
         repository: https://github.com/acme/twincloud
-        connectionArn: arn:aws:codeconnections:eu-west-1:123456789012:connection/0c9e5a4e-...
+        connectionId: 0c9e5a4e-...            # a CodeConnections GitHub connection in aws:region
         computeType: BUILD_GENERAL1_MEDIUM
 
 The roles and the CodeConnections connection exist before the first ``up`` (they are listed
@@ -26,9 +26,8 @@ from stacks.config.base import Model
 
 IAM_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
 GITHUB_REPO_URL = re.compile(r"^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-# AWS CodeConnections (formerly CodeStar Connections) connection ARNs.
-CONNECTION_ARN = re.compile(
-    r"^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection/[0-9a-f-]{36}$")
+# The id at the end of an AWS CodeConnections connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<id>).
+CONNECTION_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # CodeBuild container compute types (pulumi-aws 7.51.1 ProjectEnvironmentArgs.compute_type).
 COMPUTE_TYPES = Literal["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE",
                         "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"]
@@ -45,10 +44,12 @@ class RunnerConfig(Model):
     in-network jobs (``runs-on: codebuild-<project>-${{ github.run_id }}-${{ github.run_attempt }}``)."""
 
     repository: str
-    connection_arn: str
+    # The connection lives in aws:region, so a region rebuild names the new region's connection.
+    connection_id: str
     compute_type: COMPUTE_TYPES = "BUILD_GENERAL1_MEDIUM"
-    # A CodeBuild curated image (build-env-ref-available); the exact name is not verified offline.
-    image: str = "aws/codebuild/amazonlinux-x86_64-standard:5.0"
+    # A CodeBuild curated Ubuntu image (actions/setup-python supports Ubuntu self-hosted runners);
+    # the name follows build-env-ref-available.html and is not verified offline.
+    image: str = "aws/codebuild/standard:7.0"
     workflows: list[str] = ["deploy", "preview"]  # only jobs of these workflows may start a build
 
     @field_validator("repository")
@@ -58,13 +59,13 @@ class RunnerConfig(Model):
             raise ValueError("not a GitHub repository URL; use https://github.com/<owner>/<repo>")
         return v
 
-    @field_validator("connection_arn")
+    @field_validator("connection_id")
     @classmethod
     def _connection(cls, v: str) -> str:
-        if not CONNECTION_ARN.match(v):
-            raise ValueError("not a CodeConnections connection ARN; create the GitHub connection in the console "
-                             "(Developer Tools > Connections), authorize it, and paste its ARN "
-                             "(arn:aws:codeconnections:<region>:<account>:connection/<id>)")
+        if not CONNECTION_ID.match(v):
+            raise ValueError("not a CodeConnections connection id; create the GitHub connection in aws:region "
+                             "(console: Developer Tools > Connections), authorize it, and give the id that ends "
+                             "its ARN (arn:aws:codeconnections:<region>:<account>:connection/<id>)")
         return v
 
     @field_validator("workflows")
