@@ -121,6 +121,7 @@ def build_runner(cfg: StackConfig, prefix: str, vpc: Vpc, eks: EksCluster, parti
         workflows=list(spec.workflows),
         compute_type=spec.compute_type,
         image=spec.image,
+        protect=cfg.protect_stateful,
     ))
     pulumi.export("deployRunnerLabel", runner.label)
     return runner

@@ -59,7 +59,8 @@ def test_eks_secrets_key_is_used_by_the_cluster_role_only(prod_plan):
 def test_every_log_group_is_encrypted_with_a_key_scoped_to_that_log_group(request, stack):
     plan = request.getfixturevalue(f"{stack}_plan")
     groups = plan.of_type(LOG_GROUP)
-    assert {g.name for g in groups} == {f"twincloud-{stack}-eks-control-plane", f"twincloud-{stack}-net-flow-logs"}
+    assert {g.name for g in groups} == {f"twincloud-{stack}-eks-control-plane", f"twincloud-{stack}-net-flow-logs",
+                                        f"twincloud-{stack}-runner-logs"}
     keys = {k.inputs.get("description"): k for k in plan.of_type(KEY)}
     for group in groups:
         name = group.inputs["name"]
@@ -84,7 +85,7 @@ def test_flow_log_retention_comes_from_config():
 
 def test_prod_protects_the_log_keys(prod_plan):
     log_keys = [k for k in prod_plan.of_type(KEY) if k.inputs["description"].startswith("CloudWatch Logs")]
-    assert len(log_keys) == 2 and all(k.protect for k in log_keys)
+    assert len(log_keys) == 3 and all(k.protect for k in log_keys)
 
 
 def test_key_policy_facts_are_in_the_facts_tables():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.aws.elb_zones import alb_zone_id
+from components.facts.aws import alb_zone_id
 from components.aws.shared_ingress import nginx_config
 from tests.dr_support import records
 

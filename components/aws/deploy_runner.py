@@ -20,7 +20,8 @@ Secure defaults, a sentence each:
   network interfaces CodeBuild creates for it (``ec2:AuthorizedService`` = CodeBuild);
 * the builds' security group has no ingress; its one purpose is to be named in the cluster
   security group's 443 rule;
-* build logs are kept for a bounded time (``log_retention_days``).
+* build logs are kept for a bounded time (``log_retention_days``), encrypted with a rotating
+  key that CloudWatch Logs may use for this log group only.
 
 Facts: the runner label and the ``EVENT``/``WORKFLOW_JOB_QUEUED`` filter are from
 docs.aws.amazon.com/codebuild/latest/userguide/action-runner-questions.html and
@@ -39,6 +40,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws.iam import service_trust_policy
+from components.aws.key_policies import log_group_key_policy
 from components.facts.aws import service_principal
 from components.naming import child_name
 
@@ -76,7 +78,8 @@ class DeployRunnerArgs:
     workflows: list[str] = field(default_factory=lambda: ["deploy", "preview"])
     compute_type: str = "BUILD_GENERAL1_MEDIUM"
     image: str = "aws/codebuild/standard:7.0"
-    log_retention_days: int = 90
+    log_retention_days: int = 365
+    protect: bool = False  # prod: the build logs' key survives a mistaken destroy
 
 
 class DeployRunner(pulumi.ComponentResource):
@@ -90,9 +93,19 @@ class DeployRunner(pulumi.ComponentResource):
         super().__init__("twincloud:aws:DeployRunner", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.label = runner_label(args.project_name)
+        log_group_name = f"/aws/codebuild/{args.project_name}"
+        log_key = aws.kms.Key(
+            child_name(name, "logs"),
+            description=f"CloudWatch Logs encryption for {log_group_name}",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=log_group_key_policy(partition=args.partition, account_id=args.account_id, region=args.region,
+                                        log_group_name=log_group_name),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+        )
         log_group = aws.cloudwatch.LogGroup(
-            child_name(name, "logs"), name=f"/aws/codebuild/{args.project_name}",
-            retention_in_days=args.log_retention_days, opts=child)
+            child_name(name, "logs"), name=log_group_name,
+            retention_in_days=args.log_retention_days, kms_key_id=log_key.arn, opts=child)
         security_group = self._network(name, args)
         role, access = self._role(name, args, log_group)
         project = aws.codebuild.Project(
