@@ -46,7 +46,7 @@ def _by_meta_name(resources, typ):
 
 # -- charts and images ------------------------------------------------------------------
 
-MONITORING_CHARTS = ("kube-prometheus-stack", "loki", "tempo", "alloy", "grafana")
+MONITORING_CHARTS = ("prometheus-operator-crds", "kube-prometheus-stack", "loki", "tempo", "alloy", "grafana")
 
 
 def test_plans_deploy_the_five_pinned_charts(dev_plan, prod_eks, prod_aks, azure):
