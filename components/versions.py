@@ -121,7 +121,7 @@ CHARTS: dict[str, ChartPin] = {
         repo=GRAFANA_COMMUNITY, chart="grafana", version="12.11.1", app_version="13.2.0",
         verified=f"{_GRAFANA}/Chart.yaml (version 12.11.1, appVersion 13.2.0)",
     ),
-    # The controller's IAM policy must match app_version: components/aws/lb_controller_policy.py.
+    # The controller's IAM policy must match app_version: components/facts/lb_controller_policy.py.
     "aws-load-balancer-controller": ChartPin(
         repo=EKS_CHARTS, chart="aws-load-balancer-controller", version="3.5.0", app_version="v3.5.0",
         verified=f"{_LBC}/Chart.yaml (version 3.5.0, appVersion v3.5.0); aws/eks-charts gh-pages index.yaml "

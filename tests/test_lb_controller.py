@@ -7,7 +7,7 @@ import json
 import pytest
 
 from components.aws.lb_controller import CONTROLLER, SERVICE_ACCOUNT, ingress_class_params_spec
-from components.aws.lb_controller_policy import POLICY_VERSION, policy_document
+from components.facts.lb_controller_policy import POLICY_VERSION, policy_document
 from components.versions import CHARTS, IMAGES
 from tests.support import policy_json
 

@@ -1,7 +1,7 @@
 """``LoadBalancerController``: the AWS Load Balancer Controller on EKS, with its IngressClass.
 
 Builds the controller's IAM role (trusting EKS Pod Identity) with the upstream policy of the
-pinned release (``components/aws/lb_controller_policy.py``), the Pod Identity association for
+pinned release (``components/facts/lb_controller_policy.py``), the Pod Identity association for
 its service account, the Helm release of the pinned chart (``CHARTS["aws-load-balancer-controller"]``),
 and the platform's IngressClass ``alb`` with its ``IngressClassParams``: every Ingress of the
 class joins one ingress group (one shared, internet-facing ALB) and targets pods by IP.
@@ -41,7 +41,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from components.aws.iam import service_trust_policy
-from components.aws.lb_controller_policy import policy_document
+from components.facts.lb_controller_policy import policy_document
 from components.facts.aws import service_principal
 from components.naming import child_name
 from components.versions import CHARTS, IMAGES
