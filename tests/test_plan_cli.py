@@ -13,13 +13,16 @@ def run_plan(*args):
 
 
 def test_json_plan_has_the_documented_shape():
-    result = run_plan("--stack", "dev", "--json", "--set", "aws:region=us-west-2")
+    result = run_plan("--stack", "dev", "--json", "--set", "aws:region=us-west-2", "--empty-account")
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["stack"] == "dev"
     assert doc["config"]["aws:region"] == "us-west-2"
     assert doc["config"]["vpc"]["natStrategy"] == "single"
     assert isinstance(doc["violations"], list)
+    assert doc["emptyAccount"] is True  # every lookup answered as a new account would
+    assert {p["configKey"] for p in doc["prerequisites"]} >= {"twincloud:eks.adminRoleNames[0]",
+                                                               "twincloud:deploy.awsRoleName"}
     assert doc["resources"]
     for r in doc["resources"]:
         assert set(r) == {"urn", "type", "name", "parent", "protect", "inputs", "provider", "dependencies",
