@@ -44,10 +44,9 @@ from components.aws.key_policies import log_group_key_policy
 from components.facts.aws import service_principal
 from components.naming import child_name
 
-VPC_INTERFACE_ACTIONS = (
-    "ec2:CreateNetworkInterface", "ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces",
-    "ec2:DeleteNetworkInterface", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs",
-)
+VPC_DESCRIBE_ACTIONS = ("ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+                        "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs")
+VPC_INTERFACE_ACTIONS = ("ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface")
 CONNECTION_ACTIONS = ("codeconnections:GetConnectionToken", "codeconnections:GetConnection",
                       "codeconnections:UseConnection")
 
@@ -171,7 +170,8 @@ class DeployRunner(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         role = aws.iam.Role(child_name(name, "role"), assume_role_policy=service_trust_policy(service_principal("codebuild.amazonaws.com")),
                             opts=child)
-        eni_arn = f"arn:{args.partition}:ec2:{args.region}:{args.account_id}:network-interface/*"
+        ec2_arn = f"arn:{args.partition}:ec2:{args.region}:{args.account_id}"
+        eni_arn = f"{ec2_arn}:network-interface/*"
         policy = log_group.arn.apply(lambda logs: json.dumps({
             "Version": "2012-10-17",
             "Statement": [
@@ -179,7 +179,10 @@ class DeployRunner(pulumi.ComponentResource):
                  "Resource": [logs, f"{logs}:*"]},
                 {"Sid": "Connection", "Effect": "Allow", "Action": list(CONNECTION_ACTIONS),
                  "Resource": args.connection_arn},
-                {"Sid": "VpcInterfaces", "Effect": "Allow", "Action": list(VPC_INTERFACE_ACTIONS), "Resource": "*"},
+                {"Sid": "VpcDescribe", "Effect": "Allow", "Action": list(VPC_DESCRIBE_ACTIONS), "Resource": "*"},
+                # in this account and region only (the CodeBuild guide's sample uses "*")
+                {"Sid": "VpcInterfaces", "Effect": "Allow", "Action": list(VPC_INTERFACE_ACTIONS),
+                 "Resource": [eni_arn, f"{ec2_arn}:subnet/*", f"{ec2_arn}:security-group/*"]},
                 {"Sid": "VpcInterfacePermission", "Effect": "Allow", "Action": "ec2:CreateNetworkInterfacePermission",
                  "Resource": eni_arn,
                  "Condition": {"StringEquals": {"ec2:AuthorizedService": "codebuild.amazonaws.com"}}},
