@@ -65,6 +65,15 @@ def test_the_health_backend_is_hardened_and_pinned(prod_plan):
     assert container["resources"]["limits"]["memory"]
 
 
+def test_the_health_backend_restarts_when_wedged_and_holds_no_api_token(prod_plan):
+    deployment = prod_plan.one("kubernetes:apps/v1:Deployment", "twincloud-prod-ingress-health")
+    pod = deployment.inputs["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    assert container["livenessProbe"]["httpGet"] == container["readinessProbe"]["httpGet"]
+    assert container["resources"]["limits"]["cpu"]
+    assert pod["automountServiceAccountToken"] is False
+
+
 def test_dev_has_the_controller_but_no_public_ingress(dev_plan):
     assert dev_plan.one("kubernetes:networking.k8s.io/v1:IngressClass")
     assert not dev_plan.of_type(INGRESS)

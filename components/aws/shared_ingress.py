@@ -143,8 +143,11 @@ class SharedIngress(pulumi.ComponentResource):
             ports=[k8s.core.v1.ContainerPortArgs(name="http", container_port=HEALTH_PORT)],
             readiness_probe=k8s.core.v1.ProbeArgs(http_get=k8s.core.v1.HTTPGetActionArgs(
                 path=args.health_path, port=HEALTH_PORT), period_seconds=5),
+            # A wedged nginx is restarted instead of failing the Route 53 check until someone looks.
+            liveness_probe=k8s.core.v1.ProbeArgs(http_get=k8s.core.v1.HTTPGetActionArgs(
+                path=args.health_path, port=HEALTH_PORT), period_seconds=10, failure_threshold=3),
             resources=k8s.core.v1.ResourceRequirementsArgs(
-                requests={"cpu": "10m", "memory": "16Mi"}, limits={"memory": "64Mi"}),
+                requests={"cpu": "10m", "memory": "16Mi"}, limits={"cpu": "100m", "memory": "64Mi"}),
             security_context=k8s.core.v1.SecurityContextArgs(
                 run_as_non_root=True, read_only_root_filesystem=True, allow_privilege_escalation=False,
                 capabilities=k8s.core.v1.CapabilitiesArgs(drop=["ALL"])),
@@ -163,6 +166,7 @@ class SharedIngress(pulumi.ComponentResource):
                     metadata=k8s.meta.v1.ObjectMetaArgs(labels={"app.kubernetes.io/name": APP_LABEL}),
                     spec=k8s.core.v1.PodSpecArgs(
                         containers=[container],
+                        automount_service_account_token=False,  # nginx never calls the Kubernetes API
                         security_context=k8s.core.v1.PodSecurityContextArgs(
                             run_as_non_root=True, seccomp_profile=k8s.core.v1.SeccompProfileArgs(type="RuntimeDefault")),
                         volumes=[
