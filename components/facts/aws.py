@@ -3,6 +3,8 @@ CloudFront managed policy ids, each with the source it was checked against."""
 
 from __future__ import annotations
 
+import functools
+
 from components.facts import Fact
 
 _EKS_GUIDE = "awsdocs/amazon-eks-user-guide@4d52b4d05e34"
@@ -180,17 +182,23 @@ def service_principal(name: str) -> str:
     return name
 
 
-def dns_suffix(partition: str | None = None, region: str | None = None) -> str:
-    """The DNS suffix of an AWS partition (``amazonaws.com``, ``amazonaws.com.cn``) from
-    botocore's endpoints catalog: by partition name, or the partition whose regions match ``region``."""
+@functools.cache
+def _endpoints_catalog() -> dict:
+    """botocore's endpoints catalog (about 1 MB of JSON), parsed once per process."""
     import json
-    import re
     from pathlib import Path
 
     import botocore
 
-    catalog = json.loads((Path(botocore.__file__).parent / "data" / "endpoints.json").read_text())
-    for p in catalog["partitions"]:
+    return json.loads((Path(botocore.__file__).parent / "data" / "endpoints.json").read_text())
+
+
+def dns_suffix(partition: str | None = None, region: str | None = None) -> str:
+    """The DNS suffix of an AWS partition (``amazonaws.com``, ``amazonaws.com.cn``) from
+    botocore's endpoints catalog: by partition name, or the partition whose regions match ``region``."""
+    import re
+
+    for p in _endpoints_catalog()["partitions"]:
         if partition is not None and p["partition"] == partition:
             return p["dnsSuffix"]
         if partition is None and region is not None and (
