@@ -129,6 +129,79 @@ CHARTS: dict[str, ChartPin] = {
     ),
 }
 
+# -- platform services (components/platform/) ---------------------------------------------
+# Karpenter tags a release first and bumps charts/ in a follow-up "Release"/"patch release"
+# commit, so the chart pin cites that commit (the tag itself still carries the old Chart.yaml).
+KARPENTER_OCI = "oci://public.ecr.aws/karpenter"
+METRICS_SERVER = "https://kubernetes-sigs.github.io/metrics-server/"
+EXTERNAL_SECRETS = "https://charts.external-secrets.io"
+ARGO = "https://argoproj.github.io/argo-helm"
+OPENCOST = "https://opencost.github.io/opencost-helm-chart"
+
+_KARPENTER = "aws/karpenter-provider-aws@1d927085dd81 (docs: update for patch release v1.14.1, after tag v1.14.1) charts/karpenter"
+_METRICS_SERVER = "kubernetes-sigs/metrics-server@842dcc8c42f2 (tag metrics-server-helm-chart-3.13.1) charts/metrics-server"
+_ESO = "external-secrets/external-secrets@cc5bfbc2234a (tag helm-chart-2.9.0) deploy/charts/external-secrets"
+_ARGOCD = "argoproj/argo-helm@af0a9310bacb (tag argo-cd-10.1.1) charts/argo-cd"
+_ROLLOUTS = "argoproj/argo-helm@8796aeaa8242 (tag argo-rollouts-2.41.0) charts/argo-rollouts"
+_OPENCOST = "opencost/opencost-helm-chart@725bb939d6a6 (tag opencost-2.5.17) charts/opencost"
+
+PLATFORM_CHARTS: dict[str, ChartPin] = {
+    "karpenter": ChartPin(
+        repo=KARPENTER_OCI, chart="karpenter", version="1.14.1", app_version="1.14.1",
+        verified=f"{_KARPENTER}/Chart.yaml (version 1.14.1, appVersion 1.14.1); install command "
+                 "website/content/en/v1.14/getting-started/getting-started-with-karpenter/scripts/"
+                 "step08-apply-helm-chart.sh (oci://public.ecr.aws/karpenter/karpenter)",
+    ),
+    "karpenter-crd": ChartPin(
+        repo=KARPENTER_OCI, chart="karpenter-crd", version="1.14.1", app_version="1.14.1",
+        verified=f"{_KARPENTER}-crd/Chart.yaml (version 1.14.1); website/content/en/v1.14/upgrading/upgrade-guide.md "
+                 "(CRD upgrades: oci://public.ecr.aws/karpenter/karpenter-crd)",
+    ),
+    "metrics-server": ChartPin(
+        repo=METRICS_SERVER, chart="metrics-server", version="3.13.1", app_version="0.8.1",
+        verified=f"{_METRICS_SERVER}/Chart.yaml (version 3.13.1, appVersion 0.8.1); README.md helm repo add",
+    ),
+    "external-secrets": ChartPin(
+        repo=EXTERNAL_SECRETS, chart="external-secrets", version="2.9.0", app_version="v2.9.0",
+        verified=f"{_ESO}/Chart.yaml (version 2.9.0, appVersion v2.9.0); docs/introduction/getting-started.md "
+                 "helm repo add",
+    ),
+    "argo-cd": ChartPin(
+        repo=ARGO, chart="argo-cd", version="10.1.1", app_version="v3.4.4",
+        verified=f"{_ARGOCD}/Chart.yaml (version 10.1.1, appVersion v3.4.4); README.md helm repo add",
+    ),
+    "argo-rollouts": ChartPin(
+        repo=ARGO, chart="argo-rollouts", version="2.41.0", app_version="v1.9.0",
+        verified=f"{_ROLLOUTS}/Chart.yaml (version 2.41.0, appVersion v1.9.0)",
+    ),
+    "opencost": ChartPin(
+        repo=OPENCOST, chart="opencost", version="2.5.17", app_version="1.120.1",
+        verified=f"{_OPENCOST}/Chart.yaml (version 2.5.17, appVersion 1.120.1); README.md helm repo add",
+    ),
+}
+CHARTS.update(PLATFORM_CHARTS)
+
+PLATFORM_IMAGES: dict[str, ImagePin] = {
+    "karpenter": ImagePin("public.ecr.aws", "karpenter/controller", "1.14.1",
+                          f"{_KARPENTER}/values.yaml controller.image (tag 1.14.1, digest sha256:72313094...)"),
+    "metrics-server": ImagePin("registry.k8s.io", "metrics-server/metrics-server", "v0.8.1",
+                               f"{_METRICS_SERVER}/values.yaml image.repository; templates/_helpers.tpl "
+                               "metrics-server.image ('v' + appVersion)"),
+    "external-secrets": ImagePin("ghcr.io", "external-secrets/external-secrets", "v2.9.0",
+                                 f"{_ESO}/values.yaml image, webhook.image, certController.image (tag '' = appVersion)"),
+    "argocd": ImagePin("quay.io", "argoproj/argocd", "v3.4.4",
+                       f"{_ARGOCD}/values.yaml global.image (tag '' = appVersion)"),
+    "argocd-dex": ImagePin("ghcr.io", "dexidp/dex", "v2.45.1", f"{_ARGOCD}/values.yaml dex.image"),
+    "argocd-redis": ImagePin("ecr-public.aws.com", "docker/library/redis", "8.2.3-alpine",
+                             f"{_ARGOCD}/values.yaml redis.image"),
+    "argo-rollouts": ImagePin("quay.io", "argoproj/argo-rollouts", "v1.9.0",
+                              f"{_ROLLOUTS}/values.yaml controller.image (tag '' = appVersion)"),
+    "opencost": ImagePin("ghcr.io", "opencost/opencost", "1.120.1",
+                         f"{_OPENCOST}/values.yaml opencost.exporter.image (tag 1.120.1@sha256:b0701f9b...)"),
+    "opencost-ui": ImagePin("ghcr.io", "opencost/opencost-ui", "1.120.1",
+                            f"{_OPENCOST}/values.yaml opencost.ui.image (tag 1.120.1@sha256:7c086402...)"),
+}
+
 IMAGES: dict[str, ImagePin] = {
     # kube-prometheus-stack 88.5.3 and its subcharts
     "prometheus": ImagePin("quay.io", "prometheus/prometheus", "v3.14.0-distroless",
@@ -172,6 +245,7 @@ IMAGES: dict[str, ImagePin] = {
                                 f"{_LOKI}/values.yaml gateway.image (same tag as loki-gateway)"),
 }
 
+IMAGES.update(PLATFORM_IMAGES)
 
 # -- known-bad pins -----------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from stacks.preflight import validated_config  # noqa: E402
 from stacks.monitoring import aws_monitoring_storage, azure_monitoring_storage, build_monitoring  # noqa: E402
 from stacks.dr import build_dr  # noqa: E402
 from stacks.ingress import build_shared_ingress  # noqa: E402
+from stacks.platform_services import build_aks_platform_services, build_eks_platform_services  # noqa: E402
 
 # Raises ConfigError (every problem: the schema's and what only the clouds can answer, no
 # traceback) before any resource is registered.
@@ -33,19 +34,21 @@ aws_platform = build_aws(cfg, prefix)
 aws_data = build_aws_data(cfg, prefix, aws_platform)
 shared_ingress = build_shared_ingress(cfg, prefix, aws_platform)
 
-build_monitoring(
+eks_monitoring = build_monitoring(
     cfg, prefix, aws_platform.eks.provider, "aws", aws_monitoring_storage(cfg, aws_data),
     kubernetes_version=cfg.eks.version,
     cluster_name=f"{prefix}-eks",
 )
+build_eks_platform_services(cfg, prefix, aws_platform, eks_monitoring)
 azure_platform = None
 if cfg.azure is not None:  # imported only when used: the Azure SDK modules take a while to load
     from stacks.azure_platform import build_azure
 
     azure_platform = build_azure(cfg, prefix, egress_ips=aws_platform.vpc.nat_public_ips)
-    build_monitoring(
+    aks_monitoring = build_monitoring(
         cfg, prefix, azure_platform.aks.provider, "azure", azure_monitoring_storage(cfg, prefix, azure_platform),
         kubernetes_version=cfg.azure.aks.version,
         cluster_name=f"{prefix}-aks",
     )
+    build_aks_platform_services(cfg, prefix, azure_platform.aks.provider, aks_monitoring)
 dr_layer = build_dr(cfg, prefix, primary_ingress=shared_ingress.alias_target if shared_ingress else None)

@@ -68,8 +68,8 @@ def test_subnet_room_problem_is_reported_at_the_vpc_cidr():
 def test_missing_section_names_the_keys_it_needs():
     found = problems("prod", "twincloud:azure.aks=null")
     assert found[0].startswith("twincloud:azure.aks: should be a map of keys (version, identity, ")
-    found = problems("dev", "twincloud:eks.nodeGroups[2]={name: extra}")
-    assert found == [f"twincloud:eks.nodeGroups[2].{key}: required key is missing"
+    found = problems("dev", "twincloud:eks.nodeGroups[1]={name: extra}")
+    assert found == [f"twincloud:eks.nodeGroups[1].{key}: required key is missing"
                      for key in ("instanceTypes", "minSize", "maxSize")]
 
 
@@ -162,7 +162,8 @@ def test_all_spot_rejected():
 
 
 def test_duplicate_node_group_names():
-    assert "duplicate names ['general']" in one_problem("dev", "twincloud:eks.nodeGroups.1.name=general")
+    assert "duplicate names ['general']" in one_problem(
+        "dev", "twincloud:eks.nodeGroups[1]={name: general, instanceTypes: [t3.large], minSize: 1, maxSize: 2}")
 
 
 def test_required_tags():

@@ -49,8 +49,12 @@ def test_node_groups_use_every_private_subnet(prod_plan):
         assert sorted(ng.inputs["subnetIds"]) == private
 
 
-def test_spot_group_has_labels_and_taints(dev_plan):
-    spot = dev_plan.one(NODEGROUP, "twincloud-dev-eks-spot")
+def test_spot_node_group_gets_labels_and_taints():
+    resources = build(node_groups=[NodeGroupSpec(
+        name="spot", instance_types=["t3.large"], capacity_type="SPOT", min_size=0, max_size=2, desired_size=0,
+        labels={"twincloud.io/capacity": "spot"},
+        taints=[{"key": "twincloud.io/spot", "value": "true", "effect": "NO_SCHEDULE"}])])
+    spot = named(resources, NODEGROUP, "unit-spot")
     assert spot.inputs["capacityType"] == "SPOT"
     assert spot.inputs["taints"] == [{"key": "twincloud.io/spot", "value": "true", "effect": "NO_SCHEDULE"}]
     assert spot.inputs["labels"]["twincloud.io/capacity"] == "spot"

@@ -378,6 +378,14 @@ class CloudMocks(pulumi.runtime.Mocks):
             # an Elastic IP from Amazon's pool: a public address (deterministic here)
             n = int(_h("eip", name, region, n=6), 16)
             state.update(publicIp=f"52.{16 + n % 200}.{(n >> 8) % 256}.{n % 254 + 1}", domain=state.get("domain") or "vpc")
+        elif module == "sqs" and kind == "Queue":
+            # SQS: the id is the queue URL; the ARN names the queue, not a path
+            state.update(arn=f"arn:{partition}:sqs:{region}:{ACCOUNT_ID}:{phys}",
+                         url=f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{phys}")
+            rid = state["url"]
+        elif module == "cloudwatch" and kind == "EventRule":
+            state["arn"] = f"arn:{partition}:events:{region}:{ACCOUNT_ID}:rule/{phys}"
+            rid = phys
         elif module == "lb" and kind in {"LoadBalancer"}:
             state.update(dnsName=f"{phys}-{_h(name, n=10)}.{region}.elb.amazonaws.com", zoneId=ALB_ZONE_IDS.get(region, ALB_ZONE_IDS["eu-west-1"]))
         if "arn" not in state:

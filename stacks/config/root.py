@@ -14,6 +14,7 @@ from stacks.config.azure import AzureConfig, problems_error
 from stacks.config.base import Model, is_prod, publish
 from stacks.config.deploy import DeployConfig
 from stacks.config.monitoring import MonitoringConfig
+from stacks.config.platform import PlatformConfig
 from stacks.config.dr import DrConfig
 
 RESERVED_TAGS = {"Environment", "Project", "ManagedBy"}
@@ -39,6 +40,7 @@ class StackConfig(Model):
     azure: AzureConfig | None = None  # twincloud:azure; absent -> no Azure resources
     dr: DrConfig = DrConfig()
     deploy: DeployConfig = DeployConfig()  # twincloud:deploy: CI identities and the in-network runner
+    platform: PlatformConfig = PlatformConfig()  # twincloud:platform (docs/platform-services.md)
 
     @field_validator("aws_region")
     @classmethod

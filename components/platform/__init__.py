@@ -1,0 +1,1 @@
+"""Platform services on the clusters: Karpenter, metrics-server, External Secrets, Argo CD and friends."""
