@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from policies import (aws_security, azure_security, baseline, k8s_workloads, monitoring_config, placement, stack_rules, tagging,
-                      versions, workloads)
+from policies import (aws_security, azure_security, baseline, k8s_workloads, monitoring_config, placement, platform,
+                      stack_rules, tagging, versions, workloads)
 
 PACK_NAME = "twincloud-policies"
 PACK_DESCRIPTION = ("twincloud schemas: tagging and naming, pinned versions, monitoring config, "
@@ -29,6 +29,7 @@ POLICIES = [
     *monitoring_config.POLICIES,
     *workloads.POLICIES,
     *k8s_workloads.POLICIES,
+    *platform.POLICIES,
     *aws_security.POLICIES,
     *azure_security.POLICIES,
     *stack_rules.POLICIES,

@@ -2,7 +2,7 @@
 
 Karpenter, metrics-server and the External Secrets Operator run on EKS; Argo CD (and the
 optional Argo Rollouts and OpenCost) on every cluster. Defaults are the dev shape; prod
-rules (replicas, limits) are checked here so a bad prod config never reaches a plan.
+rules (replicas, HA) and NodePool limits are checked here so a bad prod config never reaches a plan.
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ class NodePoolConfig(Model):
     instance_categories: list[str] = ["c", "m", "r"]
     instance_families: list[str] = []  # narrower than categories when set (e.g. [m6i, m7i])
     architectures: Annotated[list[Literal["amd64", "arm64"]], Field(min_length=1)] = ["amd64"]
-    cpu_limit: str | None = None  # NodePool spec.limits.cpu; required in prod
-    memory_limit: str | None = None  # NodePool spec.limits.memory; required in prod
+    cpu_limit: str | None = None  # NodePool spec.limits.cpu (required)
+    memory_limit: str | None = None  # NodePool spec.limits.memory (required)
     consolidation_policy: Literal["WhenEmptyOrUnderutilized", "WhenEmpty", "Balanced"] = "WhenEmptyOrUnderutilized"
     consolidate_after: str = "1m"
     disruption_budget: str = "10%"  # at most this many nodes disrupted at once
@@ -88,20 +88,12 @@ class NodePoolConfig(Model):
             raise ValueError(f"{v!r} is not a node budget; use a count like '1' or a percentage like '10%'")
         return str(v)
 
-    @field_validator("cpu_limit")
-    @classmethod
-    def _prod_limits(cls, v: str | None, info: ValidationInfo) -> str | None:
-        if v is None and is_prod(info):
-            raise ValueError("prod NodePools need cpuLimit (and memoryLimit): an unlimited pool can scale the "
-                             "bill without bound; set e.g. cpuLimit: '64'")
-        return v
-
-    @field_validator("memory_limit")
-    @classmethod
-    def _prod_memory(cls, v: str | None, info: ValidationInfo) -> str | None:
-        if v is None and is_prod(info):
-            raise ValueError("prod NodePools need memoryLimit; set e.g. memoryLimit: 256Gi")
-        return v
+    @model_validator(mode="after")
+    def _limits(self) -> NodePoolConfig:
+        if self.cpu_limit is None or self.memory_limit is None:
+            raise ValueError("cpuLimit: every NodePool needs cpuLimit and memoryLimit: an unlimited pool can scale "
+                             "the bill without bound; set e.g. cpuLimit: '64' and memoryLimit: 256Gi")
+        return self
 
 
 class KarpenterConfig(Model):
@@ -110,7 +102,7 @@ class KarpenterConfig(Model):
     enabled: bool = True
     replicas: Annotated[int, Field(ge=1, le=3)] = 1
     ami_alias: str = "al2023@latest"  # EC2NodeClass amiSelectorTerms[].alias
-    node_pools: list[NodePoolConfig] = [NodePoolConfig(name="on-demand")]
+    node_pools: list[NodePoolConfig] = [NodePoolConfig(name="on-demand", cpu_limit="16", memory_limit="64Gi")]
 
     @field_validator("replicas")
     @classmethod
@@ -235,7 +227,7 @@ class ArgoCdConfig(Model):
     @model_validator(mode="after")
     def _sso(self) -> ArgoCdConfig:
         if self.sso is not None and not self.url:
-            raise ValueError("url: SSO needs Argo CD's external URL (the OIDC redirect goes there); set url")
+            raise ValueError("sso: SSO needs Argo CD's external URL (the OIDC redirect goes there); set argocd.url")
         if self.applications and self.app_of_apps is None:
             raise ValueError("applications: they come from the appOfApps repository; set appOfApps first")
         return self
