@@ -31,6 +31,15 @@ AWAITING_CHARTS: dict[str, str] = {
                              "charts/prometheus-node-exporter)",
     "prometheus-operator-crds": "prometheus-operator-crds-31.0.1/ "
                                 "(prometheus-community/helm-charts@cf408a290aec charts/prometheus-operator-crds)",
+    # Platform services (components/platform/): sources in components/versions.py PLATFORM_CHARTS.
+    "karpenter": "karpenter-1.14.1/ (aws/karpenter-provider-aws@1d927085dd81 charts/karpenter)",
+    "karpenter-crd": "karpenter-crd-1.14.1/ (aws/karpenter-provider-aws@1d927085dd81 charts/karpenter-crd)",
+    "metrics-server": "metrics-server-3.13.1/ (kubernetes-sigs/metrics-server@842dcc8c42f2 charts/metrics-server)",
+    "external-secrets": "external-secrets-2.9.0/ (external-secrets/external-secrets@cc5bfbc2234a "
+                        "deploy/charts/external-secrets, CRD templates generated at packaging: the released .tgz)",
+    "argo-cd": "argo-cd-10.1.1/ with its redis-ha 4.38.0 dependency (argoproj/argo-helm@af0a9310bacb charts/argo-cd)",
+    "argo-rollouts": "argo-rollouts-2.41.0/ (argoproj/argo-helm@8796aeaa8242 charts/argo-rollouts)",
+    "opencost": "opencost-2.5.17/ (opencost/opencost-helm-chart@725bb939d6a6 charts/opencost)",
 }
 
 CHART_KEYS = {pin.chart: key for key, pin in CHARTS.items()}
@@ -122,7 +131,7 @@ def rendered(stack: str) -> tuple[Rendered, ...]:
     out = []
     for r in helm_releases(p):
         inputs = unwrap(r.inputs)
-        key = CHART_KEYS.get(inputs["chart"])
+        key = CHART_KEYS.get(inputs["chart"].rsplit("/", 1)[-1])  # OCI charts: oci://registry/path/<chart>
         if key is None or chart_available(key, inputs["values"]) is not None:
             continue  # reported by the tests of where charts come from, not by every render test
         pin = CHARTS[key]

@@ -114,7 +114,7 @@ def test_every_release_of_dev_and_prod_is_rendered_unless_its_chart_is_awaited(r
     labels = {r.label for r in rendered}
     for stack in rs.STACKS:
         for release in plan(stack).of_type(RELEASE):
-            key = rs.CHART_KEYS.get(release.inputs["chart"])
+            key = rs.CHART_KEYS.get(release.inputs["chart"].rsplit("/", 1)[-1])  # OCI: oci://registry/path/<chart>
             assert key, f"{release.name}: chart {release.inputs['chart']!r} is not in components/versions.py CHARTS"
             assert f"{stack}/{release.name}" in labels or key in rs.AWAITING_CHARTS, release.name
     assert len(rendered) >= 10
