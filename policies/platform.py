@@ -72,7 +72,7 @@ class ReplicatedChart:
 
     chart: str
     replicas: tuple[str, ...]
-    pdb_enabled: tuple[str, ...] | None  # None: the chart always renders a PDB
+    pdb_enabled: tuple[str, ...] | None  # set (true, or a minAvailable) turns the PDB on; None: always rendered
 
 
 def _value(values: Mapping[str, Any], path: tuple[str, ...]) -> Any:
@@ -95,6 +95,12 @@ REPLICATED_CHARTS = (
     ReplicatedChart("argo-cd", ("applicationSet", "replicas"), ("applicationSet", "pdb", "enabled")),
     ReplicatedChart("argo-cd", ("controller", "replicas"), ("controller", "pdb", "enabled")),
     ReplicatedChart("argo-rollouts", ("controller", "replicas"), ("controller", "pdb", "enabled")),
+    # The replicated monitoring components (components/monitoring/values.py).
+    ReplicatedChart("kube-prometheus-stack", ("prometheus", "prometheusSpec", "replicas"),
+                    ("prometheus", "podDisruptionBudget", "enabled")),
+    ReplicatedChart("kube-prometheus-stack", ("alertmanager", "alertmanagerSpec", "replicas"),
+                    ("alertmanager", "podDisruptionBudget", "enabled")),
+    ReplicatedChart("grafana", ("replicas",), ("podDisruptionBudget", "minAvailable")),
 )
 
 
@@ -107,9 +113,9 @@ def check_chart_pdbs(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
         if row.chart != name or row.pdb_enabled is None:
             continue
         replicas = as_int(_value(values, row.replicas))
-        if replicas is not None and replicas > 1 and _value(values, row.pdb_enabled) is not True:
+        if replicas is not None and replicas > 1 and not _value(values, row.pdb_enabled):
             yield (f"{name}: values.{'.'.join(row.replicas)} is {replicas} but values.{'.'.join(row.pdb_enabled)} "
-                   "is not true: one node drain could evict every replica")
+                   "is not set: one node drain could evict every replica")
 
 
 def _selects(selector: Any, labels: Any) -> bool:

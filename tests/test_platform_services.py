@@ -157,6 +157,14 @@ def test_prod_argocd_is_ha_with_pdbs(prod_plan):
         assert values[component]["replicas"] == 2 and values[component]["pdb"]["enabled"] is True, component
 
 
+def test_replicated_monitoring_components_get_pdbs_and_anti_affinity(prod_plan):
+    values = prod_plan.one(RELEASE, "twincloud-prod-monitoring-aws-kube-prometheus-stack").inputs["values"]
+    for component, spec in (("prometheus", "prometheusSpec"), ("alertmanager", "alertmanagerSpec")):
+        assert values[component][spec]["replicas"] > 1
+        assert values[component]["podDisruptionBudget"] == {"enabled": True, "minAvailable": 1}, component
+        assert values[component][spec]["podAntiAffinity"] == "hard", component
+
+
 # -- chart values exist upstream -----------------------------------------------------------------
 
 def _leaves(node, prefix=()):
@@ -214,3 +222,20 @@ def test_values_keys_exist_in_the_pinned_chart(chart, values):
 def test_platform_pins_name_their_verified_source():
     for key, pin in PLATFORM_CHARTS.items():
         assert "@" in pin.verified and pin.version in pin.verified, key
+
+
+def test_readme_spot_pod_spec_is_valid_for_the_cluster_version(dev_plan):
+    import re
+
+    import kubernetes_validate
+    import yaml
+
+    text = (Path(__file__).parent.parent / "README.md").read_text()
+    section = text.split("### Ship an app through Argo CD onto spot capacity", 1)[1].split("\n### ", 1)[0]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    spec = yaml.safe_load("\n".join(line[3:] for line in block.splitlines()))["spec"]
+    spec["containers"][0]["image"] = "example:1"
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"}, "spec": spec}
+    version = dev_plan.config["eks"]["version"]
+    assert kubernetes_validate.validate(pod, version, strict=True) == version
+    assert spec["tolerations"][0]["key"] == "twincloud.io/spot"  # the shipped spot pools' taint

@@ -63,7 +63,7 @@ def _release(values):
 
 def test_replicated_platform_chart_without_pdb_is_rejected():
     (message,) = check(_release({"replicaCount": 2, "podDisruptionBudget": {"enabled": False}}), "platform-chart-pdb")
-    assert message.startswith("external-secrets: values.replicaCount is 2 but values.podDisruptionBudget.enabled")
+    assert message.startswith("external-secrets: values.replicaCount is 2 but values.podDisruptionBudget.enabled is not set")
 
 
 def test_single_replica_chart_needs_no_pdb():

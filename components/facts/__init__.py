@@ -25,10 +25,10 @@ class Fact:
 def tables() -> dict[str, dict[str, str]]:
     """Every facts table as ``{table name: {entry: source}}`` (for the source check)."""
     from components import versions
-    from components.facts import aws, azure, catalogs, eks_calendar
+    from components.facts import aws, azure, catalogs, eks_calendar, platform
 
     out: dict[str, dict[str, str]] = {}
-    for module in (aws, azure, eks_calendar, catalogs):
+    for module in (aws, azure, eks_calendar, catalogs, platform):
         for name in module.TABLES:
             table = getattr(module, name)
             out[f"{module.__name__}.{name}"] = {str(k): _source(v) for k, v in table.items()}

@@ -25,6 +25,11 @@ MANAGED_POLICIES: dict[str, Fact] = {
         "EKS node role (ECR pulls)",
         f"{_EKS_GUIDE} latest/ug/networking/eks-networking-add-ons.adoc:1110 (node role policy); the guide's "
         "create-node-role.adoc:20 now suggests the narrower AmazonEC2ContainerRegistryPullOnly"),
+    "AmazonEC2ContainerRegistryPullOnly": Fact(
+        "Karpenter node role (ECR pulls)",
+        "aws/karpenter-provider-aws@1d927085dd81 website/content/en/v1.14/getting-started/"
+        "getting-started-with-karpenter/cloudformation.yaml KarpenterNodeRole; "
+        f"{_EKS_GUIDE} latest/ug/security/iam-reference/create-node-role.adoc:20"),
     "service-role/AmazonEBSCSIDriverPolicy": Fact(
         "EBS CSI driver role", f"{_EKS_GUIDE} latest/ug/storage/ebs-csi.adoc:94"),
 }
@@ -49,6 +54,14 @@ SERVICE_PRINCIPALS: dict[str, Fact] = {
     "pods.eks.amazonaws.com": Fact(
         "EKS Pod Identity roles (sts:AssumeRole + sts:TagSession)",
         f"{_EKS_GUIDE} latest/ug/manage-access/aws-access/service-accounts.adoc:100,169"),
+    "events.amazonaws.com": Fact(
+        "Karpenter interruption queue policy (EventBridge delivers)",
+        "aws/karpenter-provider-aws@1d927085dd81 website/content/en/v1.14/getting-started/"
+        "getting-started-with-karpenter/cloudformation.yaml KarpenterInterruptionQueuePolicy"),
+    "sqs.amazonaws.com": Fact(
+        "Karpenter interruption queue policy",
+        "aws/karpenter-provider-aws@1d927085dd81 website/content/en/v1.14/getting-started/"
+        "getting-started-with-karpenter/cloudformation.yaml KarpenterInterruptionQueuePolicy"),
     "vpc-flow-logs.amazonaws.com": Fact(
         "VPC flow log delivery role", f"{_PULUMI_AWS} pulumi_aws/ec2/flow_log.py:663 (documented example)"),
     "logging.s3.amazonaws.com": Fact(

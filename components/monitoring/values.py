@@ -171,18 +171,23 @@ def prometheus_stack_values(
             "containerSecurityContext": RESTRICTED_CONTAINER,
         },
         "alertmanager": {
+            # Replicated: a PDB keeps one up through a drain, and no two share a node.
+            "podDisruptionBudget": {"enabled": alertmanager.replicas > 1, "minAvailable": 1},
             "alertmanagerSpec": {
                 "image": image_parts("alertmanager"),
                 "replicas": alertmanager.replicas,
+                "podAntiAffinity": "hard" if alertmanager.replicas > 1 else "soft",
                 "useExistingSecret": True,  # the config (with receiver URLs) is a Secret we create
                 "configSecret": alertmanager_secret,
                 "storage": _pvc(alertmanager.storage_size, storage_class),
                 "resources": _resources("50m", "128Mi", "256Mi"),
             },
         },
-        "prometheus": {"prometheusSpec": {
+        "prometheus": {"podDisruptionBudget": {"enabled": prometheus.replicas > 1, "minAvailable": 1},
+                       "prometheusSpec": {
             "image": image_parts("prometheus"),
             "replicas": prometheus.replicas,
+            "podAntiAffinity": "hard" if prometheus.replicas > 1 else "soft",
             "enableRemoteWriteReceiver": True,  # Alloy and Tempo's metrics generator write here
             "enableFeatures": ["exemplar-storage"],  # Tempo sends exemplars (metric -> trace links)
             "retention": prometheus.retention,
@@ -387,6 +392,7 @@ def grafana_values(
     values: dict[str, Any] = {
         "image": {"registry": pin.registry, "repository": pin.repository, "tag": pin.tag},
         "replicas": sizing.replicas,
+        "podDisruptionBudget": {"minAvailable": 1} if sizing.replicas > 1 else {},
         "resources": HELPER_RESOURCES["grafana"],
         # A Role in the monitoring namespace, not the chart's cluster-wide read of every
         # ConfigMap and Secret: the dashboard sidecar looks only at this namespace.

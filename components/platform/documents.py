@@ -17,31 +17,21 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from components.facts import platform as facts
+from components.facts.aws import managed_policy, service_principal
+
 KARPENTER_CFN = ("aws/karpenter-provider-aws@1d927085dd81 website/content/en/v1.14/getting-started/"
                  "getting-started-with-karpenter/cloudformation.yaml")
 ESO_POLICY = ("external-secrets/external-secrets@cc5bfbc2234a docs/provider/aws-access.md (EKS Pod Identity Setup); "
               "docs/provider/aws-secrets-manager.md (IAM Policy)")
 
-# EventBridge rules that feed Karpenter's interruption queue (KARPENTER_CFN: ScheduledChangeRule,
-# SpotInterruptionRule, RebalanceRule, InstanceStateChangeRule, CapacityReservationInterruptionRule).
-INTERRUPTION_EVENTS: dict[str, tuple[str, str]] = {
-    "scheduled-change": ("aws.health", "AWS Health Event"),
-    "spot-interruption": ("aws.ec2", "EC2 Spot Instance Interruption Warning"),
-    "rebalance": ("aws.ec2", "EC2 Instance Rebalance Recommendation"),
-    "instance-state-change": ("aws.ec2", "EC2 Instance State-change Notification"),
-    "capacity-reservation-interruption": ("aws.ec2", "EC2 Capacity Reservation Instance Interruption Warning"),
-}
-INTERRUPTION_TARGET_ID = "KarpenterInterruptionQueueTarget"  # KARPENTER_CFN Targets[].Id
-INTERRUPTION_QUEUE_RETENTION_SECONDS = 300  # KARPENTER_CFN MessageRetentionPeriod
-# KARPENTER_CFN KarpenterNodeRole ManagedPolicyArns, less AmazonSSMManagedInstanceCore (no shell on nodes).
-KARPENTER_NODE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly")
-
-ESO_READ_ACTIONS = (  # ESO_POLICY: the read actions; nothing that writes (PushSecret is not offered)
-    "secretsmanager:GetResourcePolicy",
-    "secretsmanager:GetSecretValue",
-    "secretsmanager:DescribeSecret",
-    "secretsmanager:ListSecretVersionIds",
-)
+# Values from components/facts/platform.py (each with its source there).
+INTERRUPTION_EVENTS: dict[str, tuple[str, str]] = {k: f.value for k, f in facts.INTERRUPTION_EVENTS.items()}
+INTERRUPTION_TARGET_ID: str = facts.KARPENTER["queue_target_id"].value
+INTERRUPTION_QUEUE_RETENTION_SECONDS: int = facts.KARPENTER["queue_retention_seconds"].value
+KARPENTER_NODE_POLICIES: tuple[str, ...] = tuple(managed_policy(p) for p in facts.KARPENTER["node_policies"].value)
+QUEUE_SENDERS: tuple[str, ...] = tuple(service_principal(p) for p in facts.KARPENTER["queue_senders"].value)
+ESO_READ_ACTIONS: tuple[str, ...] = facts.EXTERNAL_SECRETS["read_actions"].value  # read only: no PushSecret
 
 
 @dataclass(frozen=True)
@@ -68,7 +58,7 @@ def interruption_queue_policy(queue_arn: str) -> str:
         "Version": "2012-10-17",
         "Id": "EC2InterruptionPolicy",
         "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": ["events.amazonaws.com", "sqs.amazonaws.com"]},
+            {"Effect": "Allow", "Principal": {"Service": list(QUEUE_SENDERS)},
              "Action": "sqs:SendMessage", "Resource": queue_arn},
             {"Sid": "DenyHTTP", "Effect": "Deny", "Action": "sqs:*", "Resource": queue_arn,
              "Condition": {"Bool": {"aws:SecureTransport": "false"}}, "Principal": "*"},

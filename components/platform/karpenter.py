@@ -28,6 +28,8 @@ import pulumi_aws as aws
 
 from components.aws.bucket_documents import pod_identity_trust_policy
 from components.aws.iam import managed_policy_arn, service_trust_policy
+from components.facts.aws import service_principal
+from components.facts import platform as facts
 from components.naming import child_name
 from components.platform.documents import (
     INTERRUPTION_EVENTS, INTERRUPTION_QUEUE_RETENTION_SECONDS, INTERRUPTION_TARGET_ID, KARPENTER_NODE_POLICIES,
@@ -37,7 +39,7 @@ from components.platform.manifests import NodePoolSpec, ec2_node_class, node_poo
 from components.platform.release import custom_resource, pinned_release
 from components.platform.values import karpenter_values
 
-NAMESPACE = "kube-system"  # upstream getting-started KARPENTER_NAMESPACE
+NAMESPACE = facts.KARPENTER["namespace"].value
 SERVICE_ACCOUNT = "karpenter"  # the chart's fullname (release name karpenter)
 NODE_CLASS = "default"
 
@@ -83,7 +85,8 @@ class Karpenter(pulumi.ComponentResource):
     # -- AWS side ---------------------------------------------------------------------
     def _node_role(self) -> aws.iam.Role:
         name, args, child = self._name, self._args, pulumi.ResourceOptions(parent=self)
-        role = aws.iam.Role(child_name(name, "node"), assume_role_policy=service_trust_policy("ec2.amazonaws.com"),
+        role = aws.iam.Role(child_name(name, "node"),
+                            assume_role_policy=service_trust_policy(service_principal("ec2.amazonaws.com")),
                             opts=child)
         self._node_policies = [
             aws.iam.RolePolicyAttachment(child_name(name, "node", policy), role=role.name,
