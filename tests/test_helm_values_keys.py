@@ -25,7 +25,7 @@ def _releases():
 
 
 def _chart_dir(inputs):
-    key = rs.CHART_KEYS[inputs["chart"]]
+    key = rs.CHART_KEYS[inputs["chart"].rsplit("/", 1)[-1]]  # OCI charts: oci://registry/path/<chart>
     pin = CHARTS[key]
     try:
         return key, charts.assemble(pin.chart, pin.version, inputs["values"], pin.repo).path

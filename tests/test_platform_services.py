@@ -151,6 +151,12 @@ def test_local_admin_is_on_until_sso_then_off():
     assert "enablePKCEAuthentication: true" in with_sso["configs"]["cm"]["oidc.config"]
 
 
+def test_argocd_server_drains_before_it_stops():
+    server = argocd_values(ha=True, url=None, sso=None)["server"]
+    assert server["lifecycle"] == {"preStop": {"sleep": {"seconds": 5}}}
+    assert server["terminationGracePeriodSeconds"] > 5
+
+
 def test_prod_argocd_is_ha_with_pdbs(prod_plan):
     values = prod_plan.one(RELEASE, "twincloud-prod-argocd-aws-release").inputs["values"]
     for component in ("server", "repoServer", "applicationSet"):

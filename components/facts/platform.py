@@ -77,4 +77,10 @@ ARGOCD: dict[str, Fact] = {
     "cascade_finalizer": Fact("resources-finalizer.argocd.argoproj.io", f"{_ARGOCD} docs/user-guide/app_deletion.md"),
 }
 
-TABLES = ("INTERRUPTION_EVENTS", "KARPENTER", "EKS", "AKS", "EXTERNAL_SECRETS", "ARGOCD")
+KUBERNETES: dict[str, Fact] = {
+    "prestop_sleep_action": Fact(
+        "lifecycle.preStop.sleep", "kubernetes/enhancements#3960 (KEP-3960: alpha 1.29, beta 1.30 on by default, "
+                                   "stable 1.34); kubernetes.io/blog/2025/05/14/kubernetes-v1-33-updates-to-container-lifecycle"),
+}
+
+TABLES = ("INTERRUPTION_EVENTS", "KARPENTER", "EKS", "AKS", "EXTERNAL_SECRETS", "ARGOCD", "KUBERNETES")

@@ -132,7 +132,10 @@ def argocd_values(*, ha: bool, url: str | None, sso: dict[str, str] | None) -> d
         "dex": {"enabled": False, "image": _image("argocd-dex")},
         "redis": {"image": _image("argocd-redis")},
         "controller": {"replicas": 1, "pdb": {"enabled": False}},  # one sharded controller; more needs sharding
-        "server": {"replicas": replicas, "pdb": pdb},
+        # The API/UI server drains: the endpoint is removed while the pod sleeps, then in-flight
+        # requests finish (preStop sleep action: beta on by default since 1.30, GA in 1.34).
+        "server": {"replicas": replicas, "pdb": pdb, "terminationGracePeriodSeconds": 30,
+                   "lifecycle": {"preStop": {"sleep": {"seconds": 5}}}},
         "repoServer": {"replicas": replicas, "pdb": pdb},
         "applicationSet": {"replicas": replicas, "pdb": pdb},
         "notifications": {"enabled": False},
