@@ -29,6 +29,8 @@ INTERRUPTION_EVENTS: dict[str, Fact] = {
 KARPENTER: dict[str, Fact] = {
     "queue_retention_seconds": Fact(300, f"{_KARPENTER_CFN} KarpenterInterruptionQueue.MessageRetentionPeriod"),
     "queue_target_id": Fact("KarpenterInterruptionQueueTarget", f"{_KARPENTER_CFN} *Rule.Targets[].Id"),
+    "passed_to_service": Fact(("ec2.amazonaws.com", "ec2.amazonaws.com.cn"),
+                              f"{_KARPENTER_CFN} IAMIntegrationPolicy AllowPassingInstanceRole (iam:PassedToService)"),
     "queue_senders": Fact(("events.amazonaws.com", "sqs.amazonaws.com"),
                           f"{_KARPENTER_CFN} KarpenterInterruptionQueuePolicy"),
     "node_policies": Fact(("AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly"),

@@ -30,6 +30,7 @@ INTERRUPTION_EVENTS: dict[str, tuple[str, str]] = {k: f.value for k, f in facts.
 INTERRUPTION_TARGET_ID: str = facts.KARPENTER["queue_target_id"].value
 INTERRUPTION_QUEUE_RETENTION_SECONDS: int = facts.KARPENTER["queue_retention_seconds"].value
 KARPENTER_NODE_POLICIES: tuple[str, ...] = tuple(managed_policy(p) for p in facts.KARPENTER["node_policies"].value)
+PASSED_TO_SERVICE: tuple[str, ...] = facts.KARPENTER["passed_to_service"].value
 QUEUE_SENDERS: tuple[str, ...] = tuple(service_principal(p) for p in facts.KARPENTER["queue_senders"].value)
 ESO_READ_ACTIONS: tuple[str, ...] = facts.EXTERNAL_SECRETS["read_actions"].value  # read only: no PushSecret
 
@@ -112,7 +113,7 @@ def karpenter_controller_policies(s: AwsScope, node_role_arn: str, queue_arn: st
         ),
         "iam-integration": _doc(
             {"Sid": "AllowPassingInstanceRole", "Effect": "Allow", "Resource": node_role_arn, "Action": "iam:PassRole",
-             "Condition": {"StringEquals": {"iam:PassedToService": ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"]}}},
+             "Condition": {"StringEquals": {"iam:PassedToService": list(PASSED_TO_SERVICE)}}},
             {"Sid": "AllowScopedInstanceProfileCreationActions", "Effect": "Allow", "Resource": profile,
              "Action": ["iam:CreateInstanceProfile"],
              "Condition": {"StringEquals": {request_tag: "owned", "aws:RequestTag/eks:eks-cluster-name": s.cluster,
