@@ -96,14 +96,14 @@ def test_allow_list_may_not_cover_the_internet_in_pieces():
 # -- names ---------------------------------------------------------------------------------
 
 def test_label_keys_and_values_follow_kubernetes_syntax():
-    msg = one_problem("dev", 'twincloud:eks.nodeGroups[1].labels["bad key!"]=x')
-    assert msg.startswith("twincloud:eks.nodeGroups[1].labels: invalid node labels: 'bad key!'")
-    assert "label and taint values" in one_problem("dev", 'twincloud:eks.nodeGroups[1].labels["ok"]=-bad-')
+    msg = one_problem("dev", 'twincloud:eks.nodeGroups[0].labels["bad key!"]=x')
+    assert msg.startswith("twincloud:eks.nodeGroups[0].labels: invalid node labels: 'bad key!'")
+    assert "label and taint values" in one_problem("dev", 'twincloud:eks.nodeGroups[0].labels["ok"]=-bad-')
 
 
 def test_taint_key_follows_kubernetes_syntax():
-    assert one_problem("dev", "twincloud:eks.nodeGroups[1].taints[0].key=Bad_/x").startswith(
-        "twincloud:eks.nodeGroups[1].taints[0].key: not a taint key")
+    assert one_problem("dev", "twincloud:eks.nodeGroups[0].taints=[{key: Bad_/x, effect: NO_SCHEDULE}]").startswith(
+        "twincloud:eks.nodeGroups[0].taints[0].key: not a taint key")
 
 
 def test_aks_taint_value_follows_kubernetes_syntax():

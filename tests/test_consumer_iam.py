@@ -40,6 +40,8 @@ TRUST = {"aws:iam/role:Role": "assumeRolePolicy"}
 
 KEY_POLICY_DOC = "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html"
 LOGS_KMS_DOC = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html"
+KARPENTER_CFN = ("aws/karpenter-provider-aws@1d927085dd81 website/content/en/v1.14/getting-started/"
+                 "getting-started-with-karpenter/cloudformation.yaml")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,18 @@ ACCEPTED = (
              "kms:EncryptionContext:aws:logs:arn holds the log group ARN; AWS's statement compares it with ArnEquals/"
              "ArnLike, while parliament types every kms:EncryptionContext:* key as String",
              LOGS_KMS_DOC),
+    # Karpenter's controller policies, exactly as upstream writes them (components/platform/documents.py).
+    Accepted("RESOURCE_MISMATCH", "aws:iam/policy:Policy", '"action": "ec2:RunInstances"',
+             "Karpenter splits RunInstances/CreateFleet over three statements, each covering the resource types "
+             "its condition applies to (untagged images/subnets/groups, tagged launch templates, tagged new "
+             "instances); together they cover every type parliament asks for",
+             KARPENTER_CFN + " NodeLifecyclePolicy"),
+    Accepted("RESOURCE_STAR", "aws:iam/policy:Policy", "arc-zonal-shift:GetManagedResource",
+             "upstream scopes it by the arc-zonal-shift:ResourceIdentifier condition to this cluster's ARN",
+             KARPENTER_CFN + " ZonalShiftPolicy"),
+    Accepted("RESOURCE_MISMATCH", "aws:iam/policy:Policy", '"action": "ssm:GetParameter"',
+             "AWS public parameters (/aws/service/*) live under an ARN with no account, as upstream writes it",
+             KARPENTER_CFN + " ResourceDiscoveryPolicy AllowSSMReadActions"),
 )
 # Actions AWS added after parliament's bundled database, each with where it is documented.
 NEWER_THAN_DATABASE: dict[str, str] = {
@@ -191,7 +205,8 @@ def test_parliament_database_knows_eks_pod_identity_and_access_entries():
 
 
 def test_every_accepted_finding_and_newer_action_has_a_source():
-    assert all(a.source.startswith("https://docs.aws.amazon.com/") and a.why for a in ACCEPTED)
+    # AWS documentation, or the upstream repository@commit:path a copied policy comes from
+    assert all((a.source.startswith("https://docs.aws.amazon.com/") or "@" in a.source) and a.why for a in ACCEPTED)
     assert all(source for source in NEWER_THAN_DATABASE.values())
 
 

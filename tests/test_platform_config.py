@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from tests.test_config_schema import one_problem
+import pytest
+
+from stacks.config import ConfigError, load_config
 from tests.support import config_with
+from tests.test_config_schema import one_problem
+from tools.engine import _wire_config
 
 
 def test_nodepool_without_limits_is_named():
-    msg = one_problem("dev", "twincloud:platform.karpenter.nodePools[0].cpuLimit=null")
-    assert msg.startswith("twincloud:platform.karpenter.nodePools[0].cpuLimit: every NodePool needs cpuLimit")
+    config = config_with("dev")
+    del config["twincloud:platform"]["karpenter"]["nodePools"][0]["cpuLimit"]
+    wire, _ = _wire_config(config)
+    with pytest.raises(ConfigError) as e:
+        load_config(wire, stack="dev")
+    (msg,) = e.value.problems
+    assert msg.startswith("twincloud:platform.karpenter.nodePools[0]") and "needs cpuLimit and memoryLimit" in msg
 
 
 def test_nodepool_duration_follows_the_crd_pattern():
