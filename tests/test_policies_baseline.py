@@ -61,13 +61,13 @@ def test_scoped_s3_actions_pass(prod_plan):
 # -- EKS, ECR, KMS, logs ----------------------------------------------------------------------
 
 def test_node_group_with_ssh_and_no_source_restriction_is_reported(prod_plan):
-    group = prod_plan.one("aws:eks/nodeGroup:NodeGroup", "twincloud-prod-eks-general")
+    group = prod_plan.one("aws:eks/nodeGroup:NodeGroup", "twincloud-prod-eks-system")
     found = messages([with_value(group, ("remoteAccess",), {"ec2SshKey": "ops"})], "eks-node-group-ssh-restricted")
     assert len(found) == 1 and "opens port 22 to 0.0.0.0/0" in found[0]
 
 
 def test_node_group_ssh_limited_to_a_security_group_passes(prod_plan):
-    group = prod_plan.one("aws:eks/nodeGroup:NodeGroup", "twincloud-prod-eks-general")
+    group = prod_plan.one("aws:eks/nodeGroup:NodeGroup", "twincloud-prod-eks-system")
     access = {"ec2SshKey": "ops", "sourceSecurityGroupIds": ["sg-0123456789abcdef0"]}
     assert messages([with_value(group, ("remoteAccess",), access)], "eks-node-group-ssh-restricted") == []
 
