@@ -179,6 +179,15 @@ class SharedIngress(pulumi.ComponentResource):
             ),
             opts=in_ns,
         )
+        if args.replicas > 1:  # a drain (Karpenter consolidation, spot interruption) keeps one answering
+            k8s.policy.v1.PodDisruptionBudget(
+                child_name(name, "health"),
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=APP_LABEL, **meta),
+                spec=k8s.policy.v1.PodDisruptionBudgetSpecArgs(
+                    min_available=1,
+                    selector=k8s.meta.v1.LabelSelectorArgs(match_labels={"app.kubernetes.io/name": APP_LABEL})),
+                opts=in_ns,
+            )
         service = k8s.core.v1.Service(
             child_name(name, "health"),
             metadata=k8s.meta.v1.ObjectMetaArgs(name=APP_LABEL, **meta),
