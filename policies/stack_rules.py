@@ -6,7 +6,8 @@
 * Pod Identity roles trust only ``pods.eks.amazonaws.com``;
 * prod has a NAT gateway in every AZ and node groups spanning at least three AZs;
 * stateful prod resources are protected;
-* the Azure NSG opens MySQL (3306) only to the AKS subnet.
+* the Azure NSG opens MySQL (3306) only to the AKS subnet;
+* the primary failover health check has a us-east-1 CloudWatch alarm that notifies someone.
 
 References are followed through the engine's property dependencies (known during a
 preview) and, where the value is known, through names/ids. The environment comes from
@@ -410,7 +411,54 @@ NSG_MYSQL_FROM_AKS_ONLY = StackRule(
     tags=["azure", "network"],
 )
 
+
+
+# -- DR: an alarm on the primary health check ------------------------------------------------
+
+ALARM_TYPE = "aws:cloudwatch/metricAlarm:MetricAlarm"
+
+
+def check_failover_alarm(graph: Graph, cfg: Mapping[str, Any]) -> Iterable[tuple[Res, str]]:
+    """Every health check on a PRIMARY failover record has a CloudWatch alarm on its
+    ``HealthCheckStatus`` with an alarm action, created in the metrics' region (us-east-1)."""
+    from components.facts.aws import ROUTE53_METRICS
+
+    alarms = graph.of_type(ALARM_TYPE)
+    for record in graph.of_type("aws:route53/record:Record"):
+        kinds = [get(p, "type") for p in as_list(record.get("failoverRoutingPolicies"))]
+        if "PRIMARY" not in kinds:
+            continue
+        for check in graph.deps(record, "healthCheckId", "aws:route53/healthCheck:HealthCheck"):
+            watching = [a for a in alarms if check in graph.deps(a, "dimensions")
+                        and a.get("namespace") == ROUTE53_METRICS["namespace"].value
+                        and a.get("metricName") == ROUTE53_METRICS["metric"].value]
+            if not watching:
+                yield check, (f"no CloudWatch alarm on {ROUTE53_METRICS['metric'].value} of the primary health check "
+                              f"{check.name}: a failover would go unnoticed until users report it")
+                continue
+            for alarm in watching:
+                region = alarm.provider_props.get("region")
+                if region not in (None, UNKNOWN) and region != ROUTE53_METRICS["region"].value:
+                    yield alarm, (f"alarm {alarm.name} is in {region}; Route 53 health-check metrics exist only in "
+                                  f"{ROUTE53_METRICS['region'].value}, so it would never fire")
+                if not as_list(alarm.get("alarmActions")):
+                    yield alarm, f"alarm {alarm.name} has no alarmActions: it fires without telling anyone"
+
+
+ROUTE53_FAILOVER_ALARM = StackRule(
+    name="route53-failover-alarm",
+    description="The primary failover health check has a us-east-1 CloudWatch alarm that notifies someone",
+    check=check_failover_alarm,
+    resource_types=("aws:route53/record:Record", "aws:route53/healthCheck:HealthCheck", ALARM_TYPE),
+    severity=Severity.HIGH,
+    enforcement=MANDATORY,
+    remediation="Keep twincloud:dr.failoverAlarm.enabled true and list on-call receivers in "
+                "twincloud:dr.failoverAlarm.receivers (components/aws/failover_alarm.py builds the alarm in us-east-1).",
+    tags=["aws", "dr", "availability"],
+)
+
 POLICIES = [
     S3_BUCKET_COMPANIONS, EKS_NODE_ROLE_POLICIES, POD_IDENTITY_ROLE_TRUST,
     PROD_NAT_PER_AZ, PROD_NODE_GROUP_AZS, PROD_STATEFUL_PROTECTED, NSG_MYSQL_FROM_AKS_ONLY,
+    ROUTE53_FAILOVER_ALARM,
 ]

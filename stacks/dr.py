@@ -25,6 +25,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws.cloudfront_site import GLOBAL_SERVICES_REGION, CloudFrontSite, CloudFrontSiteArgs
+from components.aws.failover_alarm import FailoverAlarm, FailoverAlarmArgs, Receiver
 from components.aws.dns_failover import AliasTarget, DnsFailover, DnsFailoverArgs, HealthCheckSpec
 from components.aws.failover_timing import CLOUDFRONT_HOSTED_ZONE_ID
 from components.azure.static_site import StaticSite, StaticSiteArgs
@@ -40,6 +41,7 @@ class DrLayer:
     dns: DnsFailover
     cdn: CloudFrontSite | None
     site: StaticSite | None
+    alarm: FailoverAlarm | None = None
 
 
 def site_files(directory: Path = SITE_DIR) -> dict[str, Path]:
@@ -146,6 +148,18 @@ def build_dr(cfg: StackConfig, prefix: str, primary_ingress: AliasTarget | None 
         **secondary,
     ), opts=pulumi.ResourceOptions.merge(in_global, adopted("dns")))
 
+    alarm = None
+    if dr.failover_alarm.enabled:
+        # Route 53 health-check metrics exist only in us-east-1: the global provider's region.
+        alarm = FailoverAlarm(name("failover-alarm"), FailoverAlarmArgs(
+            health_check_id=dns.primary_health_check_id,
+            domain=dr.domain,
+            receivers=[Receiver(protocol=r.protocol, endpoint=pulumi.Output.secret(r.endpoint.get_secret_value()))
+                       for r in dr.failover_alarm.receivers],
+            protect=cfg.protect_stateful,
+        ), opts=pulumi.ResourceOptions.merge(in_global, adopted("failover-alarm")))
+        pulumi.export("drFailoverAlarmTopicArn", alarm.topic_arn)
+
     pulumi.export("drDomain", dr.domain)
     pulumi.export("failoverDetectionSeconds", dns.failover_detection_seconds)
     pulumi.export("rtoTargetSeconds", dr.rto_target_seconds)
@@ -153,4 +167,4 @@ def build_dr(cfg: StackConfig, prefix: str, primary_ingress: AliasTarget | None 
     if cdn is not None and site is not None:
         pulumi.export("drCloudFrontDomain", cdn.domain_name)
         pulumi.export("drSiteWebEndpoint", site.web_endpoint)
-    return DrLayer(dns=dns, cdn=cdn, site=site)
+    return DrLayer(dns=dns, cdn=cdn, site=site, alarm=alarm)

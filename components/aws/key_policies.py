@@ -105,3 +105,24 @@ def log_group_key_policy(*, partition: str, account_id: str, region: str, log_gr
             }},
         },
     )
+
+
+# What an AWS service needs on a customer managed key to publish to a topic encrypted with it
+# (SERVICE_PRINCIPALS['cloudwatch.amazonaws.com']).
+TOPIC_PUBLISHER_ACTIONS = ("kms:GenerateDataKey*", "kms:Decrypt")
+
+
+def topic_publisher_key_policy(*, partition: str, account_id: str, service_principal: str) -> str:
+    """A key encrypting an SNS topic that an AWS service (CloudWatch alarms) publishes to; the
+    service may use it only on behalf of this account (``aws:SourceAccount``)."""
+    return _document(
+        account_admin_statement(partition, account_id),
+        {
+            "Sid": "ServicePublishesToEncryptedTopic",
+            "Effect": "Allow",
+            "Principal": {"Service": service_principal},
+            "Action": list(TOPIC_PUBLISHER_ACTIONS),
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+        },
+    )

@@ -10,6 +10,10 @@ from components.facts import Fact
 _EKS_GUIDE = "awsdocs/amazon-eks-user-guide@4d52b4d05e34"
 _CF_GUIDE = "awsdocs/amazon-cloudfront-developer-guide@1c964d49c912"
 _PULUMI_AWS = "pulumi_aws 7.51.1 (installed SDK)"
+_SNS_SSE_SOURCES = (
+    "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services "
+    "(\"Use a customer managed key\"; statement with Principal.Service <service>.amazonaws.com, Action "
+    "kms:GenerateDataKey* and kms:Decrypt; CloudWatch is in its event-source table)")
 
 # Managed policy name (under arn:<partition>:iam::aws:policy/) -> what attaches it.
 MANAGED_POLICIES: dict[str, Fact] = {
@@ -74,6 +78,10 @@ SERVICE_PRINCIPALS: dict[str, Fact] = {
     "s3.amazonaws.com": Fact(
         "S3 replication role (state backend)",
         f"{_PULUMI_AWS} pulumi_aws/s3/bucket_replication_config.py:228 (documented example)"),
+    "cloudwatch.amazonaws.com": Fact(
+        "CloudWatch alarms publishing to a KMS-encrypted SNS topic: kms:GenerateDataKey* + kms:Decrypt in the "
+        "key policy of a customer managed key (the AWS managed aws/sns key cannot be used)",
+        _SNS_SSE_SOURCES),
 }
 
 # Route 53 hosted zone ids for alias records.
@@ -171,8 +179,26 @@ ROUTE53: dict[str, Fact] = {
                   "re-checked here: unverified); botocore's route53 model bounds RequestInterval to 10-30"),
 }
 
+# Route 53 health-check metrics in CloudWatch (the failover alarm, components/aws/failover_alarm.py).
+_R53_METRICS = ("https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html: "
+                "\"To get Amazon Route 53 metrics using CloudWatch, you must choose US East (N. Virginia) as the "
+                "region. Amazon Route 53 metrics are not available if you select any other region.\" (read as "
+                "quoted by DataDog/integrations-core amazon_route53 README, which links that page)")
+ROUTE53_METRICS: dict[str, Fact] = {
+    "region": Fact("us-east-1", _R53_METRICS),
+    "namespace": Fact("AWS/Route53", "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/"
+                      "monitoring-health-checks.html (metrics and dimensions for health checks: namespace "
+                      "AWS/Route53, dimension HealthCheckId)"),
+    "metric": Fact("HealthCheckStatus", "Route 53 developer guide (as above) and the CloudWatch Application "
+                   "Insights metric list https://docs.amazonaws.cn/en_us/AmazonCloudWatch/latest/monitoring/"
+                   "appinsights-metrics-health-check.html; 1 healthy, 0 unhealthy"),
+    "dimension": Fact("HealthCheckId", "Route 53 developer guide, monitoring-health-checks.html (unverified: "
+                      "the page section listing dimensions was not read here)"),
+}
+
 TABLES = ("S3_ACCESS_LOGS", "KMS_KEY_POLICIES", "MANAGED_POLICIES", "EKS_ACCESS_POLICIES", "SERVICE_PRINCIPALS", "HOSTED_ZONES", "ALB_HOSTED_ZONES",
-          "CLOUDFRONT_MANAGED_POLICIES", "REGIONAL_NAMES", "ROUTE53")
+          "CLOUDFRONT_MANAGED_POLICIES", "REGIONAL_NAMES", "ROUTE53",
+          "ROUTE53_METRICS")
 
 
 def alb_zone_id(region: str) -> str:

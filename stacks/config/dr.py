@@ -32,7 +32,7 @@ import ipaddress
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 
 from components.aws.failover_timing import (
     ALIAS_TARGET_TTL_SECONDS,
@@ -41,7 +41,7 @@ from components.aws.failover_timing import (
     failover_detection_seconds,
     settings_within_rto,
 )
-from stacks.config.base import Model, publish
+from stacks.config.base import Model, is_prod, publish
 
 # Matched with fullmatch: `$` would let a trailing newline through.
 HOSTNAME = re.compile(r"(?=.{1,253}\Z)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?")
@@ -165,6 +165,30 @@ class AksIngressConfig(Model):
         return v
 
 
+class AlarmReceiverConfig(Model):
+    """``dr.failoverAlarm.receivers[]``: one on-call receiver of the failover alarm's SNS topic.
+    ``endpoint`` is secret (a paging webhook URL embeds a token); set it with
+    ``pulumi config set --secret --path 'twincloud:dr.failoverAlarm.receivers[0].endpoint' ...``."""
+
+    protocol: Literal["email", "email-json", "http", "https", "sms", "sqs", "lambda", "firehose", "application"]
+    endpoint: SecretStr
+
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint(cls, v: SecretStr) -> SecretStr:
+        if not v.get_secret_value().strip():
+            raise ValueError("endpoint is empty; set the address, URL or ARN the protocol delivers to")
+        return v
+
+
+class FailoverAlarmConfig(Model):
+    """``dr.failoverAlarm``: a CloudWatch alarm (us-east-1) on the primary health check that
+    notifies on-call through an encrypted SNS topic when DNS fails over and when it fails back."""
+
+    enabled: bool = True
+    receivers: list[AlarmReceiverConfig] = []
+
+
 def _enabled(info: ValidationInfo) -> bool:
     return bool(info.data.get("enabled"))
 
@@ -214,6 +238,7 @@ class DrConfig(Model):
     geo_restriction: GeoRestrictionConfig = GeoRestrictionConfig()
     # Who runs `pulumi up`: CI signs in to Azure as a service principal; a person as User.
     deployer_principal_type: Literal["ServicePrincipal", "User", "Group"] = "ServicePrincipal"
+    failover_alarm: FailoverAlarmConfig = FailoverAlarmConfig()
     # The stack this stack took the DR layer over from with `pulumi state move` (region rebuild).
     adopt_from: str | None = None
 
@@ -315,6 +340,14 @@ class DrConfig(Model):
         if v is None and _enabled(info) and info.data.get("secondary") == "aks-ingress":
             raise ValueError("required for secondary 'aks-ingress': set aksIngress.ipAddress to the AKS "
                              "ingress's static public IP")
+        return v
+
+    @field_validator("failover_alarm")
+    @classmethod
+    def _alarm(cls, v: FailoverAlarmConfig, info: ValidationInfo) -> FailoverAlarmConfig:
+        if _enabled(info) and v.enabled and not v.receivers and is_prod(info):
+            raise ValueError("prod needs at least one failoverAlarm receiver, or nobody hears of a failover; add "
+                             "one, e.g. {protocol: https, endpoint: <secret paging URL>}, or set enabled: false")
         return v
 
     @property
