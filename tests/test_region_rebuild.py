@@ -171,7 +171,8 @@ def test_adopted_dr_layer_aliases_the_names_it_had_in_prod(prod_plan, prod_dr):
     urns = {r.urn for r in prod_dr.resources}
     top = [r for r in edge_resources(prod_dr) if r.parent not in urns]
     assert sorted(r.type for r in top) == sorted(
-        ["pulumi:providers:aws", "twincloud:aws:CloudFrontSite", "twincloud:aws:DnsFailover", "twincloud:azure:StaticSite"])
+        ["pulumi:providers:aws", "twincloud:aws:CloudFrontSite", "twincloud:aws:DnsFailover",
+         "twincloud:aws:FailoverAlarm", "twincloud:azure:StaticSite"])
     prod_names = {(r.type, r.name) for r in edge_resources(prod_plan)}
     for r in top:
         assert r.name.replace(new, old, 1) in r.aliases, (r.name, r.aliases)

@@ -31,6 +31,11 @@ TF_TYPES: dict[str, tuple[str, str]] = {
     "aws:cloudwatch/eventTarget:EventTarget": ("aws_cloudwatch_event_target", MODULE_RULE),
     "aws:sqs/queue:Queue": ("aws_sqs_queue", MODULE_RULE),
     "aws:sqs/queuePolicy:QueuePolicy": ("aws_sqs_queue_policy", MODULE_RULE),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("aws_cloudwatch_metric_alarm", MODULE_RULE),
+    "aws:sns/topic:Topic": ("aws_sns_topic", MODULE_RULE),
+    "aws:sns/topicSubscription:TopicSubscription": (
+        "aws_sns_topic_subscription", "bridge default: aws:<module>/<camelName> is aws_<module>_<snake_name> "
+        "(unverified for this type: no checkov check names it)"),
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ("aws_default_security_group", BRIDGE_METADATA),
     "aws:ec2/eip:Eip": ("aws_eip", BRIDGE_METADATA),
     "aws:ec2/flowLog:FlowLog": ("aws_flow_log", BRIDGE_METADATA),
