@@ -9,8 +9,6 @@ Args class of the resource in the installed SDK.
 from __future__ import annotations
 
 import collections.abc
-import importlib
-import sys
 import typing
 from typing import Any
 
@@ -20,44 +18,11 @@ import pulumi_kubernetes  # noqa: F401
 import pulumi_random  # noqa: F401
 import pytest
 from pulumi import _types
-from pulumi.runtime import rpc
 
 from components.custom_resources import CUSTOM_RESOURCE_KEYS, CUSTOM_RESOURCES
 from tests.support import plan
-
-
-def resource_class(typ: str) -> type:
-    """The SDK class registered for a resource type token (providers included)."""
-    if typ.startswith("pulumi:providers:"):
-        info = rpc._RESOURCE_PACKAGES[typ.split(":")[2]][0].pkg_info
-        return getattr(importlib.import_module(info["fqn"]), info["class"])
-    pkg = typ.split(":")[0]
-    for key, modules in rpc._RESOURCE_MODULES.items():
-        if key.startswith(f"{pkg}:"):
-            for module in modules:
-                name = module.mod_info["classes"].get(typ)
-                if name:
-                    return getattr(importlib.import_module(module.mod_info["fqn"]), name)
-    raise LookupError(f"{typ} is not a resource type of the pinned SDKs")
-
-
-def args_class(cls: type) -> type:
-    module = sys.modules[cls.__module__]
-    for name in (f"{cls.__name__}InitArgs", f"{cls.__name__}Args"):
-        if hasattr(module, name):
-            return getattr(module, name)
-    raise LookupError(f"no Args class for {cls.__name__}")
-
-
-def _input_types(annotation: Any) -> list[type]:
-    found, stack = [], [annotation]
-    while stack:
-        t = stack.pop()
-        if isinstance(t, type) and _types.is_input_type(t):
-            found.append(t)
-        else:
-            stack.extend(typing.get_args(t))
-    return found
+from tools.export.sdk import args_class, resource_class
+from tools.export.sdk import input_types as _input_types
 
 
 def _is_mapping(annotation: Any) -> bool:
