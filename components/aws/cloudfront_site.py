@@ -34,6 +34,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.facts.aws import CLOUDFRONT_MANAGED_POLICIES
+from components.aws.certificate import dns_validated_certificate
 from components.naming import child_name
 
 # CloudFront reads viewer certificates from ACM in this region only; Route 53 and
@@ -80,31 +81,8 @@ class CloudFrontSite(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         in_us_east_1 = pulumi.ResourceOptions(parent=self, provider=args.certificate_provider)
 
-        certificate = aws.acm.Certificate(
-            child_name(name, "cert"),
-            domain_name=args.domain,
-            validation_method="DNS",
-            key_algorithm="RSA_2048",
-            options=aws.acm.CertificateOptionsArgs(certificate_transparency_logging_preference="ENABLED"),
-            opts=in_us_east_1,
-        )
-        dvo = certificate.domain_validation_options.apply(lambda options: options[0])
-        validation_record = aws.route53.Record(
-            child_name(name, "cert-validation"),
-            zone_id=args.zone_id,
-            name=dvo.apply(lambda o: o.resource_record_name),
-            type=dvo.apply(lambda o: o.resource_record_type),
-            records=[dvo.apply(lambda o: o.resource_record_value)],
-            ttl=60,
-            allow_overwrite=True,  # ACM reuses the same validation CNAME for a domain across certificates
-            opts=child,
-        )
-        validation = aws.acm.CertificateValidation(
-            child_name(name, "cert"),
-            certificate_arn=certificate.arn,
-            validation_record_fqdns=[validation_record.fqdn],
-            opts=in_us_east_1,
-        )
+        certificate_arn = dns_validated_certificate(
+            name, args.domain, args.zone_id, certificate_opts=in_us_east_1, record_opts=child)
 
         custom_errors = []
         if args.unavailable_page:
@@ -146,7 +124,7 @@ class CloudFrontSite(pulumi.ComponentResource):
                     restriction_type=args.geo_restriction_type, locations=list(args.geo_locations) or None),
             ),
             viewer_certificate=aws.cloudfront.DistributionViewerCertificateArgs(
-                acm_certificate_arn=validation.certificate_arn,
+                acm_certificate_arn=certificate_arn,
                 ssl_support_method="sni-only",
                 minimum_protocol_version="TLSv1.2_2021",
             ),
@@ -157,7 +135,7 @@ class CloudFrontSite(pulumi.ComponentResource):
         self.domain_name = self.distribution.domain_name
         self.hosted_zone_id = self.distribution.hosted_zone_id
         self.distribution_id = self.distribution.id
-        self.certificate_arn = validation.certificate_arn
+        self.certificate_arn = certificate_arn
         self.register_outputs({
             "domainName": self.domain_name,
             "hostedZoneId": self.hosted_zone_id,

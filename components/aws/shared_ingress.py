@@ -37,6 +37,7 @@ import pulumi_kubernetes as k8s
 
 from components.aws.dns_failover import AliasTarget
 from components.facts.aws import alb_zone_id
+from components.aws.certificate import dns_validated_certificate
 from components.naming import child_name
 from components.versions import IMAGES
 
@@ -97,32 +98,7 @@ class SharedIngress(pulumi.ComponentResource):
 
     def _certificate(self, name: str, args: SharedIngressArgs) -> pulumi.Output[str]:
         child = pulumi.ResourceOptions(parent=self)
-        certificate = aws.acm.Certificate(
-            child_name(name, "cert"),
-            domain_name=args.domain,
-            validation_method="DNS",
-            key_algorithm="RSA_2048",
-            options=aws.acm.CertificateOptionsArgs(certificate_transparency_logging_preference="ENABLED"),
-            opts=child,
-        )
-        dvo = certificate.domain_validation_options.apply(lambda options: options[0])
-        record = aws.route53.Record(
-            child_name(name, "cert-validation"),
-            zone_id=args.zone_id,
-            name=dvo.apply(lambda o: o.resource_record_name),
-            type=dvo.apply(lambda o: o.resource_record_type),
-            records=[dvo.apply(lambda o: o.resource_record_value)],
-            ttl=60,
-            allow_overwrite=True,  # one validation CNAME per domain and account, shared with CloudFront's certificate
-            opts=child,
-        )
-        validation = aws.acm.CertificateValidation(
-            child_name(name, "cert"),
-            certificate_arn=certificate.arn,
-            validation_record_fqdns=[record.fqdn],
-            opts=child,
-        )
-        return validation.certificate_arn
+        return dns_validated_certificate(name, args.domain, args.zone_id, certificate_opts=child, record_opts=child)
 
     def _backend(self, name: str, args: SharedIngressArgs) -> tuple[k8s.core.v1.Service, k8s.apps.v1.Deployment]:
         in_cluster = pulumi.ResourceOptions(parent=self, provider=args.provider)
