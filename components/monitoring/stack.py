@@ -244,7 +244,7 @@ class MonitoringStack(pulumi.ComponentResource):
                                         prometheus_stack_values(
                                             endpoints=ep, prometheus=args.prometheus, alertmanager=args.alertmanager,
                                             alertmanager_secret=ALERTMANAGER_SECRET, rules=alert_rules(ep),
-                                            storage_class=args.storage_class,
+                                            storage_class=args.storage_class, dashboard_label=DASHBOARD_LABEL,
                                         ), [ns, agents_ns, am_secret, self.crds])
         after_crds = [self.crds]  # ServiceMonitors need only the CRDs
 

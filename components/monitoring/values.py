@@ -122,6 +122,33 @@ KSM_COLLECTORS = [
 
 # -- kube-prometheus-stack --------------------------------------------------------------
 
+KUBERNETES_DASHBOARD_FOLDER = "kubernetes"
+
+
+def kubernetes_dashboards(dashboard_label: str) -> dict[str, Any]:
+    """kube-prometheus-stack's ``grafana`` values: its bundled Grafana stays off (Grafana is its own
+    pinned release), but its Kubernetes dashboards are rendered as ConfigMaps anyway
+    (``forceDeployDashboards``), in the release namespace (``namespaceOverride`` unset), labelled
+    for our Grafana's dashboard sidecar and filed in a ``kubernetes`` folder.
+
+    Source: prometheus-community/helm-charts@cf408a290aec charts/kube-prometheus-stack
+    templates/grafana/dashboards-1.14/*.yaml (rendered when ``grafana.enabled`` or
+    ``grafana.forceDeployDashboards``, and ``grafana.defaultDashboardsEnabled``; label
+    ``grafana.sidecar.dashboards.label``/``labelValue``, annotations
+    ``grafana.sidecar.dashboards.annotations``) and templates/_helpers.tpl
+    ``kube-prometheus-stack-grafana.namespace``.
+    """
+    return {
+        "enabled": False,
+        "forceDeployDashboards": True,
+        "defaultDashboardsEnabled": True,
+        # Provisioned dashboards are replaced on every sync: edits in the UI would be lost.
+        "defaultDashboardsEditable": False,
+        "sidecar": {"dashboards": {"label": dashboard_label, "labelValue": "1",
+                                   "annotations": {"grafana_folder": KUBERNETES_DASHBOARD_FOLDER}}},
+    }
+
+
 def prometheus_stack_values(
     *,
     endpoints: StackEndpoints,
@@ -130,12 +157,13 @@ def prometheus_stack_values(
     alertmanager_secret: str,
     rules: dict[str, Any],
     storage_class: str | None,
+    dashboard_label: str,
 ) -> dict[str, Any]:
     return {
         # The CRDs are their own release (prometheus-operator-crds, same operator version),
         # installed before this one: Helm never upgrades what a chart's crds/ installed.
         "crds": {"enabled": False},
-        "grafana": {"enabled": False},  # deployed from its own pinned chart
+        "grafana": kubernetes_dashboards(dashboard_label),
         "windowsMonitoring": {"enabled": False},
         # Managed control planes (EKS, AKS) expose none of these; scraping them only fires alerts.
         "kubeControllerManager": {"enabled": False},
