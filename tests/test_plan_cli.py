@@ -68,3 +68,19 @@ def test_unknown_stack_is_a_clear_error():
     result = run_plan("--stack", "nope")
     assert result.returncode == 2
     assert "unknown stack 'nope'" in result.stderr and "dev, prod" in result.stderr
+
+
+EXIT_CHILD = """
+import sys
+from tools.plan import exit_process
+sys.stdout.write("x" * (1 << 20))  # more than a pipe holds: exit_process must flush it all
+sys.stderr.write("done")
+exit_process(int(sys.argv[1]))
+"""
+
+
+def test_cli_exit_flushes_all_output_and_keeps_each_exit_code():
+    for code in (0, 1, 2, 3):  # ok, mandatory violation, bad config, bug in twincloud
+        result = subprocess.run([sys.executable, "-c", EXIT_CHILD, str(code)], cwd=ROOT, capture_output=True,
+                                text=True, timeout=60)
+        assert (result.returncode, len(result.stdout), result.stderr) == (code, 1 << 20, "done")

@@ -32,7 +32,7 @@ from pulumi.runtime.rpc import _special_resource_sig as _RESOURCE_SIG
 from pulumi.runtime.rpc import _special_secret_sig as _SECRET_SIG
 from pulumi.runtime.rpc import _special_sig_key as _SIG
 
-from tools.engine import PROJECT, Plan, PlannedResource, Secret
+from tools.engine import PROJECT, Plan, PlannedResource, Secret, cyclic_gc_paused
 
 PACK_VERSION = "0.1.0"
 
@@ -298,6 +298,11 @@ def evaluate(plan: Plan, policy_config: Mapping[str, Mapping[str, Any]] | None =
     ``policy_config`` is a stack's policy pack config (the JSON ``pulumi preview
     --policy-pack-config`` takes): ``{"<policy>": {"enforcementLevel": "advisory", <key>: <value>}}``.
     """
+    with cyclic_gc_paused():
+        return _evaluate(plan, policy_config)
+
+
+def _evaluate(plan: Plan, policy_config: Mapping[str, Mapping[str, Any]] | None) -> list[dict[str, Any]]:
     from pulumi.runtime import proto
 
     servicers = _Servicers(policy_config, plan)
