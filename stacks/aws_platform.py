@@ -12,6 +12,7 @@ from components.aws.ecr import EcrRepositories, EcrRepositoriesArgs
 from components.aws.eks import EksCluster, EksClusterArgs, NodeGroupSpec
 from components.aws.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from components.aws.vpc import Vpc, VpcArgs
+from components.aws.vpc_endpoints import INTERFACE_SERVICES, VpcEndpoints, VpcEndpointsArgs
 from stacks.config import StackConfig
 from stacks.preflight import region_zones
 
@@ -23,6 +24,7 @@ class AwsPlatform:
     ecr: EcrRepositories
     lb_controller: LoadBalancerController
     runner: DeployRunner | None
+    endpoints: VpcEndpoints | None = None
 
 
 def availability_zones(cfg: StackConfig) -> list[str]:
@@ -45,6 +47,7 @@ def build_aws(cfg: StackConfig, prefix: str) -> AwsPlatform:
     ))
     identity = aws.get_caller_identity()
     partition = aws.get_partition().partition
+    endpoints = build_endpoints(cfg, prefix, vpc, partition, identity.account_id)
     role_arn = f"arn:{partition}:iam::{identity.account_id}:role/{{}}".format
     # People (adminRoleNames) and the CI deploy role get cluster admin; the preview role reads.
     admin_roles = list(dict.fromkeys([*cfg.eks.admin_role_names, *filter(None, [cfg.deploy.aws_role_name])]))
@@ -99,7 +102,26 @@ def build_aws(cfg: StackConfig, prefix: str) -> AwsPlatform:
     pulumi.export("kubeconfig", eks.kubeconfig)
     pulumi.export("ecrRepositoryUrls", ecr.repository_urls)
     pulumi.export("natPublicIps", vpc.nat_public_ips)
-    return AwsPlatform(vpc=vpc, eks=eks, ecr=ecr, lb_controller=lb_controller, runner=runner)
+    return AwsPlatform(vpc=vpc, eks=eks, ecr=ecr, lb_controller=lb_controller, runner=runner, endpoints=endpoints)
+
+
+def build_endpoints(cfg: StackConfig, prefix: str, vpc: Vpc, partition: str, account_id: str) -> VpcEndpoints | None:
+    """The VPC endpoints ``twincloud:vpc.endpoints`` asks for (S3 gateway; ECR/STS/Logs interface), or None."""
+    e = cfg.vpc.endpoints
+    if not (e.s3_gateway or e.interface):
+        return None
+    return VpcEndpoints(f"{prefix}-endpoints", VpcEndpointsArgs(
+        vpc_id=vpc.vpc_id,
+        vpc_cidr=cfg.vpc.cidr,
+        region=cfg.aws_region,
+        partition=partition,
+        account_id=account_id,
+        private_route_table_ids=vpc.private_route_table_ids,
+        private_subnet_ids=vpc.private_subnet_ids,
+        s3_gateway=e.s3_gateway,
+        interface_services=INTERFACE_SERVICES if e.interface else (),
+        s3_external_read_buckets=list(e.s3_external_read_buckets),
+    ))
 
 
 def build_runner(cfg: StackConfig, prefix: str, vpc: Vpc, eks: EksCluster, partition: str,

@@ -68,6 +68,7 @@ class CostReport:
     assumptions: Assumptions
     lines: list[Line] = field(default_factory=list)
     missing_regions: list[str] = field(default_factory=list)
+    prices: Mapping[str, Price] = field(default_factory=dict)  # the AWS region's table (trade-off figures)
 
     @property
     def total(self) -> float:
@@ -185,6 +186,18 @@ def _ecr(inputs, c):
              f"{c.a.ecr_gb_per_repository:g} GB images (assumption ecr_gb_per_repository)")]
 
 
+def _vpc_endpoint(inputs, c):
+    if str(inputs.get("vpcEndpointType") or "Gateway") != "Interface":
+        p = _price(c.aws, "vpce.gateway")
+        return [("vpce.gateway", p.usd if p else None, p, "gateway endpoint: no charge, and S3 traffic through it "
+                 "skips NAT processing")]
+    azs = len(inputs.get("subnetIds") or []) or 1
+    p = _price(c.aws, "vpce.interface.hour")
+    service = str(inputs.get("serviceName") or "?").split(".", 3)[-1]
+    return [("vpce.interface.hour", _hourly(p, azs) if p else None, p,
+             f"interface endpoint {service} in {azs} AZs (data processed: usage, see trade-offs)")]
+
+
 _AWS_ENDPOINT_SUFFIXES = ("." + dns_suffix("aws"), ".cloudfront.net")  # botocore's endpoints catalog
 
 
@@ -300,6 +313,7 @@ AWS_PRICERS: dict[str, Pricer] = {
     "aws:route53/healthCheck:HealthCheck": _health_check,
     "aws:route53/zone:Zone": _zone,
     "aws:cloudfront/distribution:Distribution": _cloudfront,
+    "aws:ec2/vpcEndpoint:VpcEndpoint": _vpc_endpoint,
 }
 AZURE_PRICERS: dict[str, Pricer] = {
     "azure-native:containerservice:ManagedCluster": _aks,
@@ -313,7 +327,7 @@ AZURE_PRICERS: dict[str, Pricer] = {
 }
 # Types that bill but that the estimate does not price yet: listed, never silently zero.
 KNOWN_UNPRICED = {
-    "aws:lb/loadBalancer:LoadBalancer", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:sqs/queue:Queue",
+    "aws:lb/loadBalancer:LoadBalancer", "aws:sqs/queue:Queue",
     "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:secretsmanager/secret:Secret",
     "azure-native:operationalinsights:Workspace", "azure-native:network:PrivateEndpoint",
     "azure-native:network:PublicIPAddress", "azure-native:network:LoadBalancer",
@@ -334,7 +348,7 @@ def estimate(plan: Mapping[str, Any], assumptions: Assumptions | None = None) ->
     a = assumptions or Assumptions()
     c = _Ctx(plan, a)
     report = CostReport(stack=plan.get("stack", "?"), aws_region=c.aws_region, azure_location=c.azure_location,
-                        assumptions=a)
+                        assumptions=a, prices=c.aws or {})
     resources = plan.get("resources") or []
     by_urn = {r["urn"]: r for r in resources}
     has = {"aws": False, "azure": False}
@@ -373,6 +387,7 @@ def tradeoffs(report: CostReport) -> list[str]:
         per_gw = sum(ln.monthly for ln in nats) / gateways
         out.append(f"NAT gateways: {gateways} x ${per_gw:,.2f} = ${per_gw * gateways:,.2f}/month "
                    f"(one per AZ removes the single point of failure; each extra gateway adds ${per_gw:,.2f})")
+    out += _endpoint_tradeoff(report)
     spot = [ln for ln in report.lines if "spot" in ln.note and ln.monthly is not None]
     for ln in spot:
         on_demand = ln.monthly / (1 - report.assumptions.spot_discount)
@@ -382,6 +397,29 @@ def tradeoffs(report: CostReport) -> list[str]:
         out.append(f"Azure warm standby (AKS, registry, cache, bus, vault, storage): ${azure:,.2f}/month "
                    f"of ${report.total:,.2f}")
     return out
+
+
+def _endpoint_tradeoff(report: CostReport) -> list[str]:
+    """What the interface endpoints cost against the NAT processing they replace. The traffic
+    they carry is usage the plan cannot know, so this gives the break-even, not a saving."""
+    interface = [ln for ln in report.lines if ln.item == "vpce.interface.hour" and ln.monthly is not None]
+    gateway = any(ln.item == "vpce.gateway" for ln in report.lines)
+    nat = report.prices.get("nat.gb")
+    if not (interface or gateway) or nat is None:
+        return []
+    parts = []
+    if gateway:
+        parts.append(f"the S3 gateway is free and each GB of S3 traffic through it saves ${nat.usd:.3f} of NAT "
+                     "processing")
+    if interface:
+        fixed = sum(ln.monthly for ln in interface)
+        per_gb = report.prices.get("vpce.interface.gb")
+        saved = nat.usd - (per_gb.usd if per_gb else 0.0)
+        parts.append(f"{len(interface)} interface endpoints cost ${fixed:,.2f}/month before traffic"
+                     + (f", and each GB moved off NAT saves ${saved:.3f}, so they pay for themselves above "
+                        f"{fixed / saved:,.0f} GB/month of ECR, STS and Logs traffic" if saved > 0 else ""))
+    text = "VPC endpoints: " + "; ".join(parts)
+    return [text + " (traffic is usage: not estimated)"]
 
 
 def render(report: CostReport) -> str:

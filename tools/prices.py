@@ -34,6 +34,10 @@ _EC_PRICING = "https://aws.amazon.com/elasticache/pricing/ (on-demand nodes)"
 _PRICE_LIST_EU_WEST_1 = ("AWS Price List AmazonEC2 offer 20260925174521/eu-west-1/index.json "
                          "(publicationDate 2026-09-25), rows EU-NatGateway-Hours and EU-NatGateway-Bytes, as "
                          "excerpted verbatim in a public repository's price-list capture")
+_PRIVATELINK = "https://aws.amazon.com/privatelink/pricing/"
+_GATEWAY_FREE = ("https://docs.aws.amazon.com/prescriptive-guidance/latest/aws-startup-security-baseline/wkld-12.html "
+                 "(\"Gateway endpoints are recommended for workloads contained within a single AWS account and "
+                 "Region, and come at no additional charge\")")
 _EKS_BLOG = ("https://aws.amazon.com/blogs/containers/amazon-eks-extended-support-for-kubernetes-versions-pricing/ "
              "($0.10 per cluster-hour in standard support, $0.60 in extended support)")
 
@@ -64,6 +68,9 @@ AWS: dict[str, dict[str, Price]] = {
         "s3.standard": Price(0.023, "GB-month", "https://aws.amazon.com/s3/pricing/ (S3 Standard, first 50 TB)",
                              UNVERIFIED),
         "ecr.storage": Price(0.10, "GB-month", "https://aws.amazon.com/ecr/pricing/", UNVERIFIED),
+        "vpce.interface.hour": Price(0.011, "hour", _PRIVATELINK + " (interface endpoint, per AZ)", UNVERIFIED),
+        "vpce.interface.gb": Price(0.01, "GB", _PRIVATELINK + " (data processed, first PB)", UNVERIFIED),
+        "vpce.gateway": Price(0.0, "month", _GATEWAY_FREE, "2026-12-06"),
     },
     # Global services (Route 53, CloudFront) are priced once; the DR layer's certificate and
     # alarms live in us-east-1.

@@ -137,6 +137,7 @@ class Vpc(pulumi.ComponentResource):
             )
 
         # Private tier: a route table per AZ, default route through that AZ's NAT (or the one NAT).
+        private_rts: list[aws.ec2.RouteTable] = []
         for i, subnet in enumerate(subnets["private"]):
             nat = nat_gateways[nat_for_az(args.nat_strategy, i)]
             rt = aws.ec2.RouteTable(
@@ -146,6 +147,7 @@ class Vpc(pulumi.ComponentResource):
                 tags={"Name": child_name(name, "private", i), "Tier": "private"},
                 opts=child,
             )
+            private_rts.append(rt)
             aws.ec2.RouteTableAssociation(
                 child_name(name, "private", i), subnet_id=subnet.id, route_table_id=rt.id, opts=child
             )
@@ -173,6 +175,8 @@ class Vpc(pulumi.ComponentResource):
         self.private_subnet_ids = pulumi.Output.all(*[s.id for s in subnets["private"]])
         self.database_subnet_ids = pulumi.Output.all(*[s.id for s in subnets["database"]])
         self.nat_gateway_ids = pulumi.Output.all(*[n.id for n in nat_gateways.values()])
+        # One per AZ, in AZ order (gateway VPC endpoints attach here).
+        self.private_route_table_ids: list[pulumi.Output[str]] = [rt.id for rt in private_rts]
         # The addresses everything in the private subnets reaches the internet from (allow-lists).
         self.nat_public_ips = pulumi.Output.all(*nat_ips)
         self.register_outputs({

@@ -38,15 +38,84 @@ MANAGED_POLICIES: dict[str, Fact] = {
         "EBS CSI driver role", f"{_EKS_GUIDE} latest/ug/storage/ebs-csi.adoc:94"),
 }
 
-# EKS access policy name (under arn:<partition>:eks::aws:cluster-access-policy/) -> scope.
+# EKS access policy name (under arn:<partition>:eks::aws:cluster-access-policy/) -> the scope the
+# guide says it is typically associated at. The ARN is `{arn-aws}eks::aws:cluster-access-policy/<name>`
+# (attributes.txt: arn-aws is the partition's `arn:<partition>:`).
+_ACCESS_POLICY_REF = f"{_EKS_GUIDE} latest/ug/manage-access/k8s-access/access-policy-reference.adoc"
 EKS_ACCESS_POLICIES: dict[str, Fact] = {
     "AmazonEKSClusterAdminPolicy": Fact(
-        "cluster", f"{_EKS_GUIDE} latest/ug/manage-access/k8s-access/access-policy-reference.adoc:127"),
+        "cluster", f"{_ACCESS_POLICY_REF}:122-127 (\"its access scope is typically the cluster\")"),
     "AmazonEKSAdminViewPolicy": Fact(
         "cluster (read-only, Secrets included: Helm keeps release state in Secrets)",
-        "https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html (page listing the "
-        "access policies); aws-cdk-lib aws_eks.AccessPolicyArn.AMAZON_EKS_ADMIN_VIEW_POLICY; its rules were "
-        "not re-read here"),
+        f"{_ACCESS_POLICY_REF}:150-165 (get, list, watch on every resource; \"this includes Kubernetes Secrets\")"),
+    "AmazonEKSAdminPolicy": Fact(
+        "namespace", f"{_ACCESS_POLICY_REF}:17-22 (\"its access scope is typically one or more Kubernetes "
+                     "namespaces\"; cluster-wide administrators get AmazonEKSClusterAdminPolicy instead)"),
+    "AmazonEKSEditPolicy": Fact(
+        "namespace", f"{_ACCESS_POLICY_REF}:170-176 (edit most Kubernetes resources)"),
+    "AmazonEKSViewPolicy": Fact(
+        "namespace or cluster", f"{_ACCESS_POLICY_REF}:267-272 (view most Kubernetes resources; Secrets are "
+                                "not in its rules)"),
+}
+
+# EKS access entries and their access scopes (components/aws/access_entries.py).
+_GRANT_ACCESS = f"{_EKS_GUIDE} latest/ug/manage-access/k8s-access/grant-k8s-access.adoc"
+EKS_ACCESS_ENTRIES: dict[str, Fact] = {
+    "scope_types": Fact(("cluster", "namespace"), "botocore (pinned) eks AccessScopeType enum; "
+                        f"{_GRANT_ACCESS}:475-478 (type=cluster, or type=namespace,namespaces=...)"),
+    "namespace_wildcard": Fact("a namespace name may end in `*` (`dev-*`: every namespace starting dev-); EKS "
+                               "does not check that the namespaces exist", f"{_GRANT_ACCESS}:401"),
+    "one_entry_per_principal": Fact("a principal ARN is in at most one access entry; each associated access "
+                                    "policy has its own scope",
+                                    "botocore (pinned) eks CreateAccessEntryRequest.principalArn documentation; "
+                                    f"{_GRANT_ACCESS}:478"),
+    "no_sts_sessions": Fact("STANDARD entries take IAM users and roles; STS session principals "
+                            "(assumed-role ARNs) cannot be used",
+                            "botocore (pinned) eks CreateAccessEntryRequest.principalArn documentation"),
+}
+
+# VPC endpoints (components/aws/vpc_endpoints.py): the AWS services and how their endpoint
+# service names are formed.
+_PRIVATELINK = ("https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html "
+                "(service names com.amazonaws.<region>.<service>)")
+_CN_PRIVATELINK = ("https://docs.amazonaws.cn/vpc/latest/privatelink/aws-services-cross-region-privatelink-"
+                   "support.md (China: cn.com.amazonaws.<region>.ecr.api, .ecr.dkr, .s3; but com.amazonaws."
+                   "<region>.kms, so the China prefix is per service)")
+VPC_ENDPOINT_SERVICES: dict[str, Fact] = {
+    "s3": Fact("Gateway", "botocore (pinned) ec2 VpcEndpointType enum (Gateway, Interface, ...); "
+               "https://docs.aws.amazon.com/prescriptive-guidance/latest/aws-startup-security-baseline/wkld-12.html "
+               "(\"Amazon S3 supports both interface and gateway endpoints. Gateway endpoints ... come at no "
+               f"additional charge\"); {_CN_PRIVATELINK}"),
+    "ecr.api": Fact("Interface", "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html "
+                    "(ECR API calls; the endpoints' security group must allow 443 from the private subnets; "
+                    "images layers come from S3 through the gateway endpoint); https://docs.aws.amazon.com/"
+                    f"general/latest/gr/ecr.html (PrivateLink needs the api.ecr endpoint); {_CN_PRIVATELINK}"),
+    "ecr.dkr": Fact("Interface", "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html "
+                    f"(Docker registry API: image pulls and pushes); {_CN_PRIVATELINK}"),
+    "sts": Fact("Interface", f"{_PRIVATELINK}; the China service name is unverified (not in the China page read)"),
+    "logs": Fact("Interface", f"{_PRIVATELINK}; public CloudFormation templates in the index use "
+                 "com.amazonaws.${AWS::Region}.logs; the China service name is unverified"),
+}
+VPC_ENDPOINTS: dict[str, Fact] = {
+    "service_name": Fact(
+        "{reverse_dns_prefix}.{region}.{service}",
+        f"{_PULUMI_AWS} pulumi_aws/get_service.py:161 (reverse_dns_prefix: com.amazonaws in AWS Commercial, "
+        f"cn.com.amazonaws in AWS China: the partition's DNS suffix reversed); {_PRIVATELINK}"),
+    "ecr_layer_bucket": Fact(
+        "arn:{partition}:s3:::prod-{region}-starport-layer-bucket/*",
+        "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html (Minimum Amazon S3 bucket "
+        "permissions for Amazon ECR: s3:GetObject on arn:aws:s3:::prod-region-starport-layer-bucket/*); read as "
+        "quoted by public code citing that page (the AWS page itself was not readable here); the partition "
+        "other than aws is unverified"),
+    "principal_account_breaks_layers": Fact(
+        "an S3 gateway endpoint policy that allows only aws:PrincipalAccount = <account> makes ECR image pulls "
+        "fail with 403: layers are fetched from the AWS-owned starport bucket",
+        "https://dev.to/aws-builders/demystifying-an-interesting-relation-between-ecr-and-s3-53co (an "
+        "operator's post-mortem, not an AWS page)"),
+    "private_dns_needs_vpc_dns": Fact(
+        "private DNS for interface endpoints needs enableDnsHostnames and enableDnsSupport on the VPC",
+        f"{_PULUMI_AWS} pulumi_aws/ec2/vpc_endpoint.py:49 (private_dns_enabled associates a private hosted zone "
+        "with the VPC); the VPC attribute requirement is unverified here (components/aws/vpc.py sets both)"),
 }
 
 # Service principal -> the trust it appears in.
@@ -196,7 +265,8 @@ ROUTE53_METRICS: dict[str, Fact] = {
                       "the page section listing dimensions was not read here)"),
 }
 
-TABLES = ("S3_ACCESS_LOGS", "KMS_KEY_POLICIES", "MANAGED_POLICIES", "EKS_ACCESS_POLICIES", "SERVICE_PRINCIPALS", "HOSTED_ZONES", "ALB_HOSTED_ZONES",
+TABLES = ("S3_ACCESS_LOGS", "KMS_KEY_POLICIES", "MANAGED_POLICIES", "EKS_ACCESS_POLICIES", "EKS_ACCESS_ENTRIES",
+          "VPC_ENDPOINT_SERVICES", "VPC_ENDPOINTS", "SERVICE_PRINCIPALS", "HOSTED_ZONES", "ALB_HOSTED_ZONES",
           "CLOUDFRONT_MANAGED_POLICIES", "REGIONAL_NAMES", "ROUTE53",
           "ROUTE53_METRICS")
 
@@ -264,3 +334,17 @@ def botocore_shape(service: str, shape: str) -> dict:
     model = versions[-1] / "service-2.json.gz"
     data = json.loads(gzip.open(model).read()) if model.exists() else json.loads(model.with_suffix("").read_text())
     return data["shapes"][shape]
+
+
+def endpoint_service_name(service: str, *, region: str, partition: str | None = None) -> str:
+    """The VPC endpoint service name of an AWS service in ``region``: ``com.amazonaws.eu-west-1.ecr.api``
+    (the partition's DNS suffix from botocore, reversed; VPC_ENDPOINTS["service_name"])."""
+    VPC_ENDPOINT_SERVICES[service]  # KeyError: add the service there with its source
+    prefix = ".".join(reversed(dns_suffix(partition=partition, region=region).split(".")))
+    return VPC_ENDPOINTS["service_name"].value.format(reverse_dns_prefix=prefix, region=region, service=service)
+
+
+def access_policy_arn(name: str, *, partition: str) -> str:
+    """``arn:<partition>:eks::aws:cluster-access-policy/<name>`` for a policy in EKS_ACCESS_POLICIES."""
+    EKS_ACCESS_POLICIES[name]  # KeyError: add the policy there with its source
+    return f"arn:{partition}:eks::aws:cluster-access-policy/{name}"

@@ -16,6 +16,7 @@ from stacks.config.base import (
     Model, api_allow_list, is_prod, is_rfc1918, parse_cidr, private_range, publish, published,
 )
 from stacks.config.kubernetes import label_problems, taint_key_problem, taint_value_problem
+from stacks.config.vpc_endpoints import VpcEndpointsConfig
 
 # Patterns are matched with fullmatch: `$` would let a trailing newline through.
 K8S_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
@@ -41,6 +42,8 @@ class VpcConfig(Model):
     nat_strategy: Literal["single", "per_az"] = "per_az"
     flow_logs: bool = True
     flow_log_retention_days: LogRetentionDays = 365
+    # twincloud:vpc.endpoints (stacks/config/vpc_endpoints.py); a dict default, so its defaults see the environment
+    endpoints: VpcEndpointsConfig = Field(default_factory=dict)
 
     @field_validator("cidr")
     @classmethod
