@@ -21,7 +21,9 @@ from stacks.preflight import validated_config  # noqa: E402
 from stacks.monitoring import aws_monitoring_storage, azure_monitoring_storage, build_monitoring  # noqa: E402
 from stacks.dr import build_dr  # noqa: E402
 from stacks.ingress import build_shared_ingress  # noqa: E402
-from stacks.platform_services import build_aks_platform_services, build_eks_platform_services  # noqa: E402
+from stacks.platform_services import (  # noqa: E402
+    build_aks_platform_services, build_eks_platform_services, build_priorities,
+)
 
 # Raises ConfigError (every problem: the schema's and what only the clouds can answer, no
 # traceback) before any resource is registered.
@@ -34,21 +36,25 @@ aws_platform = build_aws(cfg, prefix)
 aws_data = build_aws_data(cfg, prefix, aws_platform)
 shared_ingress = build_shared_ingress(cfg, prefix, aws_platform)
 
+eks_priorities = build_priorities(prefix, aws_platform.eks.provider, "aws")
 eks_monitoring = build_monitoring(
     cfg, prefix, aws_platform.eks.provider, "aws", aws_monitoring_storage(cfg, aws_data),
     kubernetes_version=cfg.eks.version,
     cluster_name=f"{prefix}-eks",
+    priorities=eks_priorities,
 )
-build_eks_platform_services(cfg, prefix, aws_platform, eks_monitoring)
+build_eks_platform_services(cfg, prefix, aws_platform, eks_monitoring, eks_priorities)
 azure_platform = None
 if cfg.azure is not None:  # imported only when used: the Azure SDK modules take a while to load
     from stacks.azure_platform import build_azure
 
     azure_platform = build_azure(cfg, prefix, egress_ips=aws_platform.vpc.nat_public_ips)
+    aks_priorities = build_priorities(prefix, azure_platform.aks.provider, "azure")
     aks_monitoring = build_monitoring(
         cfg, prefix, azure_platform.aks.provider, "azure", azure_monitoring_storage(cfg, prefix, azure_platform),
         kubernetes_version=cfg.azure.aks.version,
         cluster_name=f"{prefix}-aks",
+        priorities=aks_priorities,
     )
-    build_aks_platform_services(cfg, prefix, azure_platform.aks.provider, aks_monitoring)
+    build_aks_platform_services(cfg, prefix, azure_platform.aks.provider, aks_monitoring, aks_priorities)
 dr_layer = build_dr(cfg, prefix, primary_ingress=shared_ingress.alias_target if shared_ingress else None)

@@ -10,6 +10,8 @@ import pulumi_kubernetes as k8s
 
 from components.monitoring.stack import AlertReceiverSpec, MonitoringStack, MonitoringStackArgs
 from components.monitoring.storage import AwsObjectStorage, AzureObjectStorage, ObjectStorage
+from components.platform.priorities import PlatformPriorities
+from components.platform.values import PLATFORM_PRIORITY
 from components.monitoring.values import AlertmanagerSizing, GrafanaSizing, LokiSizing, PrometheusSizing, TempoSizing
 from stacks.aws_data import AwsData
 from stacks.config import StackConfig
@@ -90,6 +92,7 @@ def monitoring_args(
     storage: MonitoringStorage,
     kubernetes_version: str,
     cluster_name: str,
+    priorities: PlatformPriorities | None = None,
 ) -> MonitoringStackArgs:
     """Component arguments from the ``twincloud:monitoring`` section."""
     m = cfg.monitoring
@@ -120,6 +123,8 @@ def monitoring_args(
         storage_class=_storage_class(cfg, cloud),
         network_policies=m.network_policies,
         protect=cfg.protect_stateful,
+        priority_class=PLATFORM_PRIORITY if priorities is not None else None,
+        depends_on=(priorities,) if priorities is not None else (),
     )
 
 
@@ -140,6 +145,7 @@ def build_monitoring(
     *,
     kubernetes_version: str,
     cluster_name: str,
+    priorities: PlatformPriorities | None = None,
 ) -> MonitoringStack | None:
     """The monitoring stack on one cluster, or None when ``twincloud:monitoring`` is absent or disabled.
 
@@ -150,7 +156,7 @@ def build_monitoring(
         return None
     stack = MonitoringStack(f"{prefix}-monitoring-{cloud}", monitoring_args(
         cfg, provider=provider, cloud=cloud, storage=storage,
-        kubernetes_version=kubernetes_version, cluster_name=cluster_name,
+        kubernetes_version=kubernetes_version, cluster_name=cluster_name, priorities=priorities,
     ))
     suffix = cloud.capitalize()
     pulumi.export(f"monitoringNamespace{suffix}", stack.namespace)

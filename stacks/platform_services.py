@@ -93,8 +93,16 @@ def _extras(cfg: StackConfig, prefix: str, cloud: Literal["aws", "azure"], provi
     return out
 
 
+def build_priorities(prefix: str, provider: pulumi.ProviderResource,
+                     cloud: Literal["aws", "azure"]) -> PlatformPriorities:
+    """The platform PriorityClass on one cluster, built first: monitoring and the platform
+    services name it, and the API server rejects pods naming a class that does not exist."""
+    return PlatformPriorities(f"{prefix}-priorities-{cloud}", PlatformPrioritiesArgs(provider=provider))
+
+
 def build_eks_platform_services(cfg: StackConfig, prefix: str, aws_platform: AwsPlatform,
-                                monitoring: MonitoringStack | None) -> PlatformServices:
+                                monitoring: MonitoringStack | None,
+                                priorities: PlatformPriorities | None = None) -> PlatformServices:
     eks, p = aws_platform.eks, cfg.platform
     provider = eks.provider
     partition = aws.get_partition().partition
@@ -102,8 +110,7 @@ def build_eks_platform_services(cfg: StackConfig, prefix: str, aws_platform: Aws
     cluster = f"{prefix}-eks"
     scope = AwsScope(partition=partition, region=cfg.aws_region, account=account, cluster=cluster)
     nodes = tuple(eks.node_groups)
-    services = PlatformServices(priorities=PlatformPriorities(f"{prefix}-priorities-aws",
-                                                              PlatformPrioritiesArgs(provider=provider)))
+    services = PlatformServices(priorities=priorities or build_priorities(prefix, provider, "aws"))
     if p.karpenter.enabled:
         services.karpenter = Karpenter(f"{prefix}-karpenter", KarpenterArgs(
             provider=provider, cluster_name=eks.cluster_name, scope=scope,
@@ -128,11 +135,11 @@ def build_eks_platform_services(cfg: StackConfig, prefix: str, aws_platform: Aws
 
 
 def build_aks_platform_services(cfg: StackConfig, prefix: str, provider: pulumi.ProviderResource,
-                                monitoring: MonitoringStack | None) -> PlatformServices:
+                                monitoring: MonitoringStack | None,
+                                priorities: PlatformPriorities | None = None) -> PlatformServices:
     """AKS: metrics-server is AKS's own and secrets come through the Key Vault CSI driver,
     so only the priority class, Argo CD and the optional services are added."""
-    services = PlatformServices(priorities=PlatformPriorities(f"{prefix}-priorities-azure",
-                                                              PlatformPrioritiesArgs(provider=provider)))
+    services = PlatformServices(priorities=priorities or build_priorities(prefix, provider, "azure"))
     services.argocd = _argocd(cfg, f"{prefix}-argocd-azure", provider, (services.priorities,))
     services.extras = _extras(cfg, prefix, "azure", provider, monitoring)
     return services

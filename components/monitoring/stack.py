@@ -94,6 +94,10 @@ class MonitoringStackArgs:
     agents_namespace: str = "monitoring-agents"
     network_policies: bool = True
     protect: bool = False
+    # Every pod's PriorityClass (None: the cluster default), and what the releases wait for
+    # (the PriorityClass itself: the API server rejects pods naming a class that does not exist).
+    priority_class: str | None = None
+    depends_on: tuple[pulumi.Resource, ...] = ()
 
 
 def pod_security_labels(level: str, audit: str, version: str) -> dict[str, str]:
@@ -234,7 +238,8 @@ class MonitoringStack(pulumi.ComponentResource):
                 cleanup_on_fail=True,
                 max_history=10,
                 timeout=900,
-                opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=deps)),
+                opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(
+                    depends_on=[*deps, *args.depends_on])),
             )
 
         # The operator's CRDs first, as their own release: Helm upgrades what a chart's
@@ -245,6 +250,7 @@ class MonitoringStack(pulumi.ComponentResource):
                                             endpoints=ep, prometheus=args.prometheus, alertmanager=args.alertmanager,
                                             alertmanager_secret=ALERTMANAGER_SECRET, rules=alert_rules(ep),
                                             storage_class=args.storage_class, dashboard_label=DASHBOARD_LABEL,
+                                            priority_class=args.priority_class, release=PROMETHEUS_RELEASE,
                                         ), [ns, agents_ns, am_secret, self.crds])
         after_crds = [self.crds]  # ServiceMonitors need only the CRDs
 
@@ -253,7 +259,7 @@ class MonitoringStack(pulumi.ComponentResource):
             config=loki_config(mode=args.loki_mode, storage=target, retention=args.log_retention, endpoints=ep,
                                replication_factor=_replication_factor(args), caches=args.loki.caches),
             storage=target, service_account=args.loki_storage.service_account, sizing=args.loki,
-            storage_class=args.storage_class, workload_identity=azure,
+            storage_class=args.storage_class, workload_identity=azure, priority_class=args.priority_class,
         ))
         self.loki = release("loki", LOKI_RELEASE, args.namespace, loki_values_out,
                             [service_accounts["loki"], *_access(args.loki_storage), *after_crds])
@@ -261,17 +267,18 @@ class MonitoringStack(pulumi.ComponentResource):
         tempo_values_out = resolved(args.tempo_storage).apply(lambda target: tempo_values(
             config=tempo_config(storage=target, retention=args.trace_retention, endpoints=ep),
             service_account=args.tempo_storage.service_account, sizing=args.tempo,
-            storage_class=args.storage_class, workload_identity=azure,
+            storage_class=args.storage_class, workload_identity=azure, priority_class=args.priority_class,
         ))
         self.tempo = release("tempo", TEMPO_RELEASE, args.namespace, tempo_values_out,
                              [service_accounts["tempo"], *_access(args.tempo_storage), *after_crds])
 
         self.alloy = release("alloy", ALLOY_RELEASE, args.agents_namespace,
-                             alloy_values(config=alloy_config(ep, args.cluster_name)), [agents_ns, *after_crds])
+                             alloy_values(config=alloy_config(ep, args.cluster_name), priority_class=args.priority_class),
+                             [agents_ns, *after_crds])
 
         self.grafana = release("grafana", GRAFANA_RELEASE, args.namespace, grafana_values(
             datasources=datasources(ep), admin_secret=GRAFANA_ADMIN_SECRET, sizing=args.grafana,
-            storage_class=args.storage_class, dashboard_label=DASHBOARD_LABEL,
+            storage_class=args.storage_class, dashboard_label=DASHBOARD_LABEL, priority_class=args.priority_class,
         ), [grafana_secret, *dashboard_maps, *after_crds])
 
         self.namespace = ns.metadata.apply(lambda m: m.name)

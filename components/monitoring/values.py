@@ -120,6 +120,26 @@ KSM_COLLECTORS = [
 ]
 
 
+# -- scheduling ------------------------------------------------------------------------
+
+ZONE_KEY = "topology.kubernetes.io/zone"
+
+
+def zone_spread(match_labels: dict[str, str] | None = None, **extra: Any) -> list[dict[str, Any]]:
+    """Replicas in different zones, strictly (``DoNotSchedule``): a zone outage must not take
+    every replica, and their EBS/Azure disks are zonal anyway, so a replica whose zone is gone
+    cannot move elsewhere whatever the constraint says. With fewer zones than replicas the
+    skew stays at most 1."""
+    c: dict[str, Any] = {"maxSkew": 1, "topologyKey": ZONE_KEY, "whenUnsatisfiable": "DoNotSchedule", **extra}
+    if match_labels:
+        c["labelSelector"] = {"matchLabels": match_labels}
+    return [c]
+
+
+def _priority(priority_class: str | None) -> dict[str, str]:
+    return {"priorityClassName": priority_class} if priority_class else {}
+
+
 # -- kube-prometheus-stack --------------------------------------------------------------
 
 KUBERNETES_DASHBOARD_FOLDER = "kubernetes"
@@ -158,7 +178,16 @@ def prometheus_stack_values(
     rules: dict[str, Any],
     storage_class: str | None,
     dashboard_label: str,
+    priority_class: str | None = None,
+    release: str = "kube-prometheus-stack",
 ) -> dict[str, Any]:
+    """``priority_class``: every pod's PriorityClass (None: the cluster default). Replicated
+    Prometheus and Alertmanager pods are spread over zones; the pod labels are the ones the
+    chart's own anti-affinity selects on (templates/_helpers.tpl
+    ``kube-prometheus-stack.prometheus.pod-anti-affinity.matchExpressions``,
+    templates/alertmanager/alertmanager.yaml), with the custom resources named
+    ``<release>-prometheus`` / ``<release>-alertmanager`` (``*.crname``)."""
+    pc = _priority(priority_class)
     return {
         # The CRDs are their own release (prometheus-operator-crds, same operator version),
         # installed before this one: Helm never upgrades what a chart's crds/ installed.
@@ -179,11 +208,14 @@ def prometheus_stack_values(
             "image": image_parts("prometheus-operator"),
             "prometheusConfigReloader": {"image": image_parts("prometheus-config-reloader")},
             "admissionWebhooks": {"patch": {"image": image_parts("kube-webhook-certgen"),
-                                            "resources": HELPER_RESOURCES["webhook-jobs"]}},
+                                            "resources": HELPER_RESOURCES["webhook-jobs"], **pc}},
             "resources": _resources("100m", "256Mi", "512Mi"),
+            **pc,
         },
+        # priorityClassName: prometheus-community/helm-charts@cf408a290aec
+        # charts/kube-state-metrics/templates/deployment.yaml, prometheus-node-exporter/templates/daemonset.yaml
         "kube-state-metrics": {"image": image_parts("kube-state-metrics"), "collectors": KSM_COLLECTORS,
-                               "resources": HELPER_RESOURCES["kube-state-metrics"]},
+                               "resources": HELPER_RESOURCES["kube-state-metrics"], **pc},
         "nodeExporter": {"enabled": True, "operatingSystems": {"aix": {"enabled": False},
                                                                "darwin": {"enabled": False}}},
         "prometheus-node-exporter": {
@@ -197,6 +229,7 @@ def prometheus_stack_values(
             # the runtime's seccomp profile.
             "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
             "containerSecurityContext": RESTRICTED_CONTAINER,
+            **pc,
         },
         "alertmanager": {
             # Replicated: a PDB keeps one up through a drain, and no two share a node.
@@ -209,6 +242,10 @@ def prometheus_stack_values(
                 "configSecret": alertmanager_secret,
                 "storage": _pvc(alertmanager.storage_size, storage_class),
                 "resources": _resources("50m", "128Mi", "256Mi"),
+                **pc,
+                **({"topologySpreadConstraints": zone_spread({
+                    "app.kubernetes.io/name": "alertmanager", "alertmanager": f"{release}-alertmanager"})}
+                   if alertmanager.replicas > 1 else {}),
             },
         },
         "prometheus": {"podDisruptionBudget": {"enabled": prometheus.replicas > 1, "minAvailable": 1},
@@ -222,6 +259,10 @@ def prometheus_stack_values(
             "retentionSize": retention_size(prometheus.storage_size),
             "storageSpec": _pvc(prometheus.storage_size, storage_class),
             "resources": _resources(prometheus.cpu_request, prometheus.memory_request, prometheus.memory_limit),
+            **pc,
+            **({"topologySpreadConstraints": zone_spread({
+                "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/instance": f"{release}-prometheus"})}
+               if prometheus.replicas > 1 else {}),
             # Select every ServiceMonitor/PodMonitor/rule in the cluster, not only this release's.
             "serviceMonitorSelectorNilUsesHelmValues": False,
             "podMonitorSelectorNilUsesHelmValues": False,
@@ -243,6 +284,7 @@ def loki_values(
     sizing: LokiSizing,
     storage_class: str | None,
     workload_identity: bool,
+    priority_class: str | None = None,
 ) -> dict[str, Any]:
     """Values for the loki chart; ``config`` (``loki_config``) replaces the chart's template."""
     pin = _image("loki")
@@ -290,9 +332,14 @@ def loki_values(
         "chunksCache": {"enabled": sizing.caches},
         "resultsCache": {"enabled": sizing.caches},
     }
+    if priority_class:
+        # Every Loki pod (templates/_pod.tpl, gateway/_helpers.tpl coalesce global.priorityClassName).
+        values["global"] = {"priorityClassName": priority_class}
     if sizing.caches:
         values["chunksCache"]["allocatedMemory"] = 1024
         values["resultsCache"]["allocatedMemory"] = 256
+        for cache in ("chunksCache", "resultsCache"):  # memcached reads only its own block's
+            values[cache].update(_priority(priority_class))
         values["memcached"] = {"image": image_parts("memcached")}
         values["memcachedExporter"] = {"image": image_parts("memcached-exporter"),
                                        "resources": HELPER_RESOURCES["memcached-exporter"]}
@@ -324,6 +371,7 @@ def tempo_values(
     sizing: TempoSizing,
     storage_class: str | None,
     workload_identity: bool,
+    priority_class: str | None = None,
 ) -> dict[str, Any]:
     """Values for the tempo (single binary) chart; ``config`` (``tempo_config``) replaces its template."""
     pin = _image("tempo")
@@ -347,6 +395,7 @@ def tempo_values(
         "persistence": persistence,
         "serviceMonitor": {"enabled": True},
         "tempoQuery": {"enabled": False},
+        **_priority(priority_class),
     }
 
 
@@ -365,7 +414,7 @@ ALLOY_RBAC_RULES = [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list",
 ALLOY_RBAC_CLUSTER_RULES = [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]
 
 
-def alloy_values(*, config: str) -> dict[str, Any]:
+def alloy_values(*, config: str, priority_class: str | None = None) -> dict[str, Any]:
     pin = _image("alloy")
     return {
         "image": {"registry": pin.registry, "repository": pin.repository, "tag": pin.tag},
@@ -395,7 +444,7 @@ def alloy_values(*, config: str) -> dict[str, Any]:
         },
         "controller": {"volumes": {"extra": [
             {"name": "alloy-data", "hostPath": {"path": ALLOY_HOST_PATH, "type": "DirectoryOrCreate"}},
-        ]}},
+        ]}, **_priority(priority_class)},
         "service": {"enabled": True, "type": "ClusterIP"},
         "serviceMonitor": {"enabled": True},
     }
@@ -410,6 +459,7 @@ def grafana_values(
     sizing: GrafanaSizing,
     storage_class: str | None,
     dashboard_label: str,
+    priority_class: str | None = None,
 ) -> dict[str, Any]:
     pin = _image("grafana")
     persistence: dict[str, Any] = {"enabled": sizing.persistence}
@@ -438,6 +488,7 @@ def grafana_values(
         "persistence": persistence,
         "testFramework": {"enabled": False},
         "serviceMonitor": {"enabled": True},
+        **_priority(priority_class),
         "grafana.ini": {
             "analytics": {"reporting_enabled": False, "check_for_updates": False},
             "users": {"allow_sign_up": False},
