@@ -8,13 +8,17 @@ from typing import TYPE_CHECKING, Literal
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.monitoring.stack import AlertReceiverSpec, MonitoringStack, MonitoringStackArgs
+from pydantic import SecretStr
+
+from components.monitoring.alertmanager_config import Routing, SeverityRoutes
+from components.monitoring.stack import AlertReceiverSpec, MonitoringStack, MonitoringStackArgs, SmtpSpec
 from components.monitoring.storage import AwsObjectStorage, AzureObjectStorage, ObjectStorage
 from components.platform.priorities import PlatformPriorities
 from components.platform.values import PLATFORM_PRIORITY
 from components.monitoring.values import AlertmanagerSizing, GrafanaSizing, LokiSizing, PrometheusSizing, TempoSizing
 from stacks.aws_data import AwsData
 from stacks.config import StackConfig
+from stacks.config.monitoring import RoutingConfig, SeverityRoutesConfig
 from stacks.config.root import MONITORING_BUCKETS
 
 if TYPE_CHECKING:  # the Azure SDK loads only when twincloud:azure is set
@@ -112,8 +116,13 @@ def monitoring_args(
                                     memory_request=p.memory_request, memory_limit=p.memory_limit,
                                     cpu_request=p.cpu_request, replicas=p.replicas),
         alertmanager=AlertmanagerSizing(replicas=am.replicas, storage_size=am.storage_size),
-        receivers=[AlertReceiverSpec(name=r.name, url=pulumi.Output.secret(r.url.get_secret_value()), type=r.type,
-                                     channel=r.channel, send_resolved=r.send_resolved) for r in am.receivers],
+        receivers=[AlertReceiverSpec(name=r.name, type=r.type, url=_secret(r.url), routing_key=_secret(r.routing_key),
+                                     api_key=_secret(r.api_key), to=r.to, channel=r.channel,
+                                     send_resolved=r.send_resolved) for r in am.receivers],
+        alert_routing=_routing(am.routing),
+        smtp=None if am.smtp is None else SmtpSpec(
+            smarthost=am.smtp.smarthost, sender=am.smtp.from_, username=am.smtp.username,
+            password=_secret(am.smtp.password), require_tls=am.smtp.require_tls),
         loki=LokiSizing(replicas=lk.replicas, read_min_replicas=lk.read_min_replicas,
                         read_max_replicas=lk.read_max_replicas, storage_size=lk.storage_size,
                         memory_limit=lk.memory_limit, caches=lk.caches),
@@ -126,6 +135,20 @@ def monitoring_args(
         priority_class=PLATFORM_PRIORITY if priorities is not None else None,
         depends_on=(priorities,) if priorities is not None else (),
     )
+
+
+def _secret(value: SecretStr | None) -> pulumi.Output[str] | None:
+    return None if value is None else pulumi.Output.secret(value.get_secret_value())
+
+
+def _routing(cfg: RoutingConfig | None) -> Routing | None:
+    if cfg is None:
+        return None
+
+    def routes(r: SeverityRoutesConfig) -> dict[str, tuple[str, ...]]:
+        return {"critical": tuple(r.critical), "warning": tuple(r.warning), "default": tuple(r.default)}
+
+    return Routing(**routes(cfg), teams={team: SeverityRoutes(**routes(r)) for team, r in cfg.teams.items()})
 
 
 def _storage_class(cfg: StackConfig, cloud: Literal["aws", "azure"]) -> str | None:

@@ -20,7 +20,7 @@ Secure defaults, a sentence each:
   node-exporter and pod logs, is ``privileged``;
 * NetworkPolicies admit traffic to the backends only from the two monitoring namespaces
   (plus the API server to the operator's webhook), and to the agents only on the OTLP ports;
-* the Alertmanager config (receiver URLs carry tokens) and the Grafana admin password
+* the Alertmanager config (receiver URLs, routing and API keys, the SMTP password) and the Grafana admin password
   (generated with pulumi-random) are Pulumi secrets stored in Kubernetes Secrets, never in
   Helm values;
 * the backends' namespace can be protected, so a stray ``pulumi destroy`` cannot delete the
@@ -38,7 +38,7 @@ import pulumi_random as random
 import yaml
 
 from components.monitoring.alert_rules import alert_rules
-from components.monitoring.alertmanager_config import Receiver, alertmanager_config
+from components.monitoring.alertmanager_config import Receiver, Routing, Smtp, alertmanager_config
 from components.monitoring.alloy_config import alloy_config
 from components.monitoring.endpoints import (
     ALLOY_RELEASE, CRDS_RELEASE, GRAFANA_RELEASE, LOKI_RELEASE, OPERATOR_WEBHOOK_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT,
@@ -61,13 +61,28 @@ GRAFANA_ADMIN_SECRET = "grafana-admin"
 
 @dataclass
 class AlertReceiverSpec:
-    """An Alertmanager receiver; ``url`` should be a Pulumi secret (it embeds a token)."""
+    """An Alertmanager receiver. ``url`` (webhook, Slack; Opsgenie's API URL), ``routing_key``
+    (PagerDuty) and ``api_key`` (Opsgenie) should be Pulumi secrets; ``to``: e-mail address(es)."""
 
     name: str
-    url: pulumi.Input[str]
-    type: Literal["webhook", "slack"] = "webhook"
+    url: pulumi.Input[str] | None = None
+    type: Literal["webhook", "slack", "pagerduty", "opsgenie", "email"] = "webhook"
     channel: str | None = None
     send_resolved: bool = True
+    routing_key: pulumi.Input[str] | None = None
+    api_key: pulumi.Input[str] | None = None
+    to: str | None = None
+
+
+@dataclass
+class SmtpSpec:
+    """The mail relay of ``email`` receivers; ``password`` should be a Pulumi secret."""
+
+    smarthost: str  # host:port
+    sender: str
+    username: str | None = None
+    password: pulumi.Input[str] | None = None
+    require_tls: bool = True
 
 
 @dataclass
@@ -86,6 +101,8 @@ class MonitoringStackArgs:
     prometheus: PrometheusSizing = field(default_factory=PrometheusSizing)
     alertmanager: AlertmanagerSizing = field(default_factory=AlertmanagerSizing)
     receivers: list[AlertReceiverSpec] = field(default_factory=list)
+    alert_routing: Routing | None = None  # None: every alert to every receiver
+    smtp: SmtpSpec | None = None
     loki: LokiSizing = field(default_factory=LokiSizing)
     tempo: TempoSizing = field(default_factory=TempoSizing)
     grafana: GrafanaSizing = field(default_factory=GrafanaSizing)
@@ -181,11 +198,7 @@ class MonitoringStack(pulumi.ComponentResource):
         }
 
         # -- secrets -----------------------------------------------------------------------
-        receiver_urls = [pulumi.Output.secret(r.url) for r in args.receivers]
-        am_yaml = pulumi.Output.all(*receiver_urls).apply(lambda urls: yaml.safe_dump(alertmanager_config([
-            Receiver(name=r.name, url=u, type=r.type, channel=r.channel, send_resolved=r.send_resolved)
-            for r, u in zip(args.receivers, urls)
-        ]), sort_keys=False))
+        am_yaml = _alertmanager_yaml(args)
         am_secret = k8s.core.v1.Secret(
             child_name(name, "alertmanager-config"),
             metadata=k8s.meta.v1.ObjectMetaArgs(name=ALERTMANAGER_SECRET, namespace=args.namespace),
@@ -339,6 +352,23 @@ class MonitoringStack(pulumi.ComponentResource):
             ),
             opts=pulumi.ResourceOptions.merge(in_ns, pulumi.ResourceOptions(depends_on=[agents_ns])),
         )
+
+
+def _alertmanager_yaml(args: MonitoringStackArgs) -> pulumi.Output[str]:
+    """``alertmanager.yaml`` from the receivers (their secrets resolved), routing and SMTP relay."""
+    secrets = [pulumi.Output.all(r.url, r.routing_key, r.api_key) for r in args.receivers]
+    password = args.smtp.password if args.smtp is not None else None
+
+    def render(values: list[Any]) -> str:
+        smtp = args.smtp
+        receivers = [Receiver(name=r.name, type=r.type, url=url, routing_key=key, api_key=api, to=r.to,
+                              channel=r.channel, send_resolved=r.send_resolved)
+                     for r, (url, key, api) in zip(args.receivers, values[1:])]
+        relay = None if smtp is None else Smtp(smarthost=smtp.smarthost, sender=smtp.sender, username=smtp.username,
+                                               password=values[0], require_tls=smtp.require_tls)
+        return yaml.safe_dump(alertmanager_config(receivers, args.alert_routing, relay), sort_keys=False)
+
+    return pulumi.Output.all(password, *secrets).apply(render)
 
 
 def _replication_factor(args: MonitoringStackArgs) -> int:

@@ -103,12 +103,35 @@ class PrometheusConfig(Model):
         return self
 
 
+# Per receiver type: the keys it needs and the keys it may carry (besides name, type,
+# sendResolved). Field names at the pinned Alertmanager: components/monitoring/alertmanager_config.py.
+RECEIVER_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "webhook": (("url",), ("url",)),
+    "slack": (("url",), ("url", "channel")),
+    "pagerduty": (("routing_key",), ("routing_key",)),  # PagerDuty Events API v2 integration key
+    "opsgenie": (("api_key",), ("api_key", "url")),  # url: the API URL (EU accounts: https://api.eu.opsgenie.com/)
+    "email": (("to",), ("to",)),
+}
+SECRET_KEYS = ("url", "routing_key", "api_key")
+EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+")
+LABEL_VALUE = re.compile(r"[a-z0-9]([-_a-z0-9]*[a-z0-9])?")
+
+
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(w.capitalize() for w in rest)
+
+
 class ReceiverConfig(Model):
-    """One Alertmanager receiver; ``url`` is secret (webhook URLs embed tokens)."""
+    """One Alertmanager receiver. ``url``, ``routingKey`` and ``apiKey`` are secrets (they embed
+    or are tokens): set them with ``pulumi config set --secret --path``."""
 
     name: str
-    type: Literal["webhook", "slack"] = "webhook"
-    url: SecretStr
+    type: Literal["webhook", "slack", "pagerduty", "opsgenie", "email"] = "webhook"
+    url: SecretStr | None = None
+    routing_key: SecretStr | None = None
+    api_key: SecretStr | None = None
+    to: str | None = None
     channel: str | None = None
     send_resolved: bool = True
 
@@ -121,7 +144,9 @@ class ReceiverConfig(Model):
 
     @field_validator("url")
     @classmethod
-    def _url(cls, v: SecretStr) -> SecretStr:
+    def _url(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is None:
+            return v
         url = v.get_secret_value()
         fix = ("set it with pulumi config set --secret --path "
                "'twincloud:monitoring.alertmanager.receivers[N].url' https://...")
@@ -130,6 +155,87 @@ class ReceiverConfig(Model):
         if url != OFFLINE_SECRET and not _http_url(url):
             # Alertmanager reads receiver URLs as absolute http(s) URLs with a host.
             raise ValueError(f"url is not an http(s) URL with a host (the value is secret, not shown); {fix}")
+        return v
+
+    @field_validator("routing_key", "api_key")
+    @classmethod
+    def _token(cls, v: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if v is not None and not v.get_secret_value().strip():
+            raise ValueError(f"{_camel(info.field_name or '')} is empty; set it with pulumi config set --secret --path "
+                             f"'twincloud:monitoring.alertmanager.receivers[N].{_camel(info.field_name or '')}' ...")
+        return v
+
+    @field_validator("to")
+    @classmethod
+    def _to(cls, v: str | None) -> str | None:
+        if v is not None and not all(EMAIL.fullmatch(a.strip()) for a in v.split(",")):
+            raise ValueError("to is one e-mail address or several separated by commas, e.g. oncall@example.com")
+        return v
+
+    @model_validator(mode="after")
+    def _keys(self) -> ReceiverConfig:
+        needed, allowed = RECEIVER_KEYS[self.type]
+        missing = [_camel(k) for k in needed if getattr(self, k) is None]
+        extra = [_camel(k) for k in ("url", "routing_key", "api_key", "to", "channel")
+                 if k not in allowed and getattr(self, k) is not None]
+        problems = []
+        if missing:
+            how = " (a secret: pulumi config set --secret --path ...)" if any(k in SECRET_KEYS for k in needed) else ""
+            problems.append(f"a {self.type} receiver needs {', '.join(missing)}{how}")
+        if extra:
+            problems.append(f"a {self.type} receiver does not take {', '.join(extra)} "
+                            f"(it takes {', '.join(_camel(k) for k in allowed)})")
+        if problems:
+            raise ValueError(f"receiver {self.name!r}: " + "; ".join(problems))
+        return self
+
+
+class SeverityRoutesConfig(Model):
+    """Receiver names per alert severity; ``default``: every other alert (``info``, no severity)."""
+
+    critical: list[str] = []
+    warning: list[str] = []
+    default: list[str] = []
+
+
+class RoutingConfig(SeverityRoutesConfig):
+    """``alertmanager.routing``: by ``severity``, and by ``team`` label (``teams.<team>``) to a
+    team's own receivers; a severity a team does not set goes to the platform's receivers."""
+
+    teams: dict[str, SeverityRoutesConfig] = {}
+
+    @field_validator("teams")
+    @classmethod
+    def _teams(cls, v: dict[str, SeverityRoutesConfig]) -> dict[str, SeverityRoutesConfig]:
+        bad = [t for t in v if not LABEL_VALUE.fullmatch(t) or len(t) > 63]
+        if bad:
+            raise ValueError(f"team names {bad} must be the value of the alerts' team label: lower-case letters, "
+                             "digits, '-' and '_', at most 63 chars")
+        return v
+
+
+class SmtpConfig(Model):
+    """``alertmanager.smtp``: the mail relay ``email`` receivers send through; ``password`` is secret."""
+
+    smarthost: str
+    from_: str = Field(alias="from")
+    username: str | None = None
+    password: SecretStr | None = None
+    require_tls: bool = True
+
+    @field_validator("smarthost")
+    @classmethod
+    def _smarthost(cls, v: str) -> str:
+        host, _, port = v.rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError("smarthost is host:port, e.g. email-smtp.eu-west-1.amazonaws.com:587")
+        return v
+
+    @field_validator("from_")
+    @classmethod
+    def _from(cls, v: str) -> str:
+        if not EMAIL.fullmatch(v):
+            raise ValueError("from is one e-mail address, e.g. alerts@example.com")
         return v
 
 
@@ -151,6 +257,8 @@ class AlertmanagerConfig(Model):
     replicas: Annotated[int, Field(ge=1, le=5)] = 1
     storage_size: str = "2Gi"
     receivers: list[ReceiverConfig] = []
+    routing: RoutingConfig | None = None  # None: every alert to every receiver
+    smtp: SmtpConfig | None = None
 
     _size = field_validator("storage_size")(classmethod(lambda cls, v: _quantity(v)))
 
@@ -171,6 +279,27 @@ class AlertmanagerConfig(Model):
         if is_prod(info) and not v:
             raise ValueError("prod needs at least one receiver, or alerts reach nobody; add one with a secret url")
         return v
+
+    @model_validator(mode="after")
+    def _routing(self, info: ValidationInfo) -> AlertmanagerConfig:
+        known = {r.name for r in self.receivers}
+        problems = []
+        if is_prod(info) and self.routing is not None and not self.routing.critical:
+            problems.append("prod routes critical alerts to nobody; list a paging receiver in routing.critical")
+        if self.routing is not None:
+            sections = [("routing", self.routing)] + [(f"routing.teams.{t}", r) for t, r in self.routing.teams.items()]
+            for where, routes in sections:
+                for severity in ("critical", "warning", "default"):
+                    unknown = [n for n in getattr(routes, severity) if n not in known]
+                    if unknown:
+                        problems.append(f"{where}.{severity} names receivers {unknown} that are not in receivers "
+                                        f"(known: {sorted(known)})")
+        if self.smtp is None and any(r.type == "email" for r in self.receivers):
+            problems.append("email receivers need smtp: {smarthost: host:port, from: address} "
+                            "(and username/password if the relay asks)")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 class LokiConfig(Model):
