@@ -71,8 +71,19 @@ _SCANNED = ("components", "stacks", "policies", "tools", "twincloud")
 _NOT_PROGRAM = ("components/facts/", "tools/mocks.py")
 
 
+def _parse(text: str) -> ast.AST:
+    """``ast.parse``, retried once: CPython 3.11 keeps the AST-to-object recursion counter per
+    interpreter, and in the full suite a concurrent conversion elsewhere in the worker
+    occasionally trips its consistency check ("AST constructor recursion depth mismatch"),
+    which says nothing about the file."""
+    try:
+        return ast.parse(text)
+    except SystemError:
+        return ast.parse(text)
+
+
 def _string_constants(path: Path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _parse(path.read_text(encoding="utf-8"))
     docstrings = {id(n.body[0].value) for n in ast.walk(tree)
                   if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and n.body
                   and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
