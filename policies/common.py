@@ -11,6 +11,7 @@ marker, and every check skips what is unknown: a rule reports only what it can p
 from __future__ import annotations
 
 import fnmatch
+import functools
 import ipaddress
 import json
 import re
@@ -439,6 +440,31 @@ class StackRule(StackValidationPolicy):
 
 # -- the stack graph -------------------------------------------------------------------
 
+class _StackRes(Res):
+    """A stack resource as a rule sees it, its inputs (and its provider's) made plain on first
+    use: a stack rule reads a few types, and converting every resource's properties for each
+    of the pack's stack rules was most of their time."""
+
+    def __init__(self, r: Any, stack_tags: Mapping[str, str]) -> None:
+        provider = getattr(r, "provider", None)
+        self._source, self._provider = r, provider
+        self.type, self.name, self.urn = r.resource_type, r.name, r.urn
+        self.protect = bool(getattr(r.opts, "protect", False))
+        self.parent = r.parent.urn if getattr(r, "parent", None) is not None else getattr(r.opts, "parent", None)
+        self.provider_type = provider.resource_type if provider is not None else None
+        self.dependencies = [d.urn for d in (r.dependencies or [])]
+        self.property_dependencies = {k: [d.urn for d in v] for k, v in (r.property_dependencies or {}).items()}
+        self.stack_tags = stack_tags
+
+    @functools.cached_property
+    def props(self) -> dict[str, Any]:  # type: ignore[override]
+        return plain(self._source.props)
+
+    @functools.cached_property
+    def provider_props(self) -> dict[str, Any]:  # type: ignore[override]
+        return plain(self._provider.props) if self._provider is not None else {}
+
+
 class Graph:
     """Every resource of the stack, indexed by URN, with dependency look-ups.
 
@@ -455,20 +481,7 @@ class Graph:
 
     @classmethod
     def from_policy_resources(cls, resources: Iterable[Any], stack_tags: Mapping[str, str] | None) -> Graph:
-        out = []
-        for r in resources:
-            provider = getattr(r, "provider", None)
-            out.append(Res(
-                type=r.resource_type, name=r.name, urn=r.urn, props=plain(r.props),
-                protect=bool(getattr(r.opts, "protect", False)),
-                parent=r.parent.urn if getattr(r, "parent", None) is not None else getattr(r.opts, "parent", None),
-                provider_props=plain(provider.props) if provider is not None else {},
-                provider_type=provider.resource_type if provider is not None else None,
-                dependencies=[d.urn for d in (r.dependencies or [])],
-                property_dependencies={k: [d.urn for d in v] for k, v in (r.property_dependencies or {}).items()},
-                stack_tags=stack_tags or {},
-            ))
-        return cls(out, stack_tags)
+        return cls([_StackRes(r, stack_tags or {}) for r in resources], stack_tags)
 
     def of_type(self, *types: str) -> list[Res]:
         return [r for r in self.resources if r.type in types]
