@@ -280,3 +280,17 @@ def test_pack_imports_only_what_its_own_requirements_install():
     requirements = (ROOT / "policies" / "requirements.txt").read_text()
     assert "pulumi-policy==" in requirements and "PyYAML==" in requirements
     assert "pulumi_policy" in loaded and allowed_third_party & loaded
+
+
+def test_pack_own_config_matches_every_policy_schema():
+    # a plan without --policy-pack-config skips the schema check of the pack's own config: this is it
+    from google.protobuf import empty_pb2
+    from pulumi.runtime import proto
+
+    from tools.engine import Plan
+    from tools.policy_eval import _reconciled_config, _Servicers
+
+    servicers = _Servicers(None, Plan(stack="dev", config={}, resources=[]))
+    info = servicers.full.GetAnalyzerInfo(empty_pb2.Empty(), None)
+    configured = _reconciled_config(info, proto, {})  # raises PolicyConfigError on a mismatch
+    assert set(configured.policyConfig) == {p.name for p in info.policies}

@@ -201,7 +201,8 @@ def _reconciled_config(info: Any, proto: Any, overrides: Mapping[str, Mapping[st
         if "enforcementLevel" in overrides.get("all", {}):
             apply({name: {"enforcementLevel": overrides["all"]["enforcementLevel"]} for name in result})
         apply({k: v for k, v in overrides.items() if k != "all"})
-    _validate(info, result)
+    if overrides is not None:  # without overrides, the pack's own config: checked once by its tests, not every plan
+        _validate(info, result)
     return proto.ConfigureAnalyzerRequest(policyConfig={
         name: proto.PolicyConfig(enforcementLevel=level, properties=_struct(json.loads(json.dumps(props))))
         for name, (level, props) in result.items()
