@@ -292,7 +292,7 @@ def service_principal(name: str) -> str:
 
 
 @functools.cache
-def _endpoints_catalog() -> dict:
+def endpoints_catalog() -> dict:
     """botocore's endpoints catalog (about 1 MB of JSON), parsed once per process."""
     import json
     from pathlib import Path
@@ -307,7 +307,7 @@ def dns_suffix(partition: str | None = None, region: str | None = None) -> str:
     botocore's endpoints catalog: by partition name, or the partition whose regions match ``region``."""
     import re
 
-    for p in _endpoints_catalog()["partitions"]:
+    for p in endpoints_catalog()["partitions"]:
         if partition is not None and p["partition"] == partition:
             return p["dnsSuffix"]
         if partition is None and region is not None and (
@@ -322,8 +322,12 @@ def regional_name(kind: str, *, region: str, service: str = "", partition: str |
                                              suffix=dns_suffix(partition=partition, region=region))
 
 
-def botocore_shape(service: str, shape: str) -> dict:
-    """A shape of an AWS API model as the pinned botocore ships it (enums, min/max)."""
+@functools.cache
+def botocore_model(service: str) -> dict:
+    """An AWS API model as the pinned botocore ships it (``data/<service>/<latest API
+    version>/service-2.json.gz``), parsed once per process. Read directly rather than through
+    ``botocore.loaders.Loader``, which takes about three times as long (it lists every service
+    directory and merges the SDK-only extras, which hold no shapes)."""
     import gzip
     import json
     from pathlib import Path
@@ -332,8 +336,12 @@ def botocore_shape(service: str, shape: str) -> dict:
 
     versions = sorted((Path(botocore.__file__).parent / "data" / service).iterdir())
     model = versions[-1] / "service-2.json.gz"
-    data = json.loads(gzip.open(model).read()) if model.exists() else json.loads(model.with_suffix("").read_text())
-    return data["shapes"][shape]
+    return json.loads(gzip.open(model).read()) if model.exists() else json.loads(model.with_suffix("").read_text())
+
+
+def botocore_shape(service: str, shape: str) -> dict:
+    """A shape of an AWS API model as the pinned botocore ships it (enums, min/max)."""
+    return botocore_model(service)["shapes"][shape]
 
 
 def endpoint_service_name(service: str, *, region: str, partition: str | None = None) -> str:

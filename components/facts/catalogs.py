@@ -22,25 +22,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import botocore
-import botocore.loaders
 
 from components.facts import Fact
+from components.facts.aws import botocore_model, endpoints_catalog
 
 BOTOCORE = f"botocore=={botocore.__version__}"
 
 
 # -- AWS, from botocore's data --------------------------------------------------------------
 
-@lru_cache(maxsize=None)
-def _model(service: str) -> dict:
-    return botocore.loaders.Loader().load_service_model(service, "service-2")
+_model = botocore_model  # botocore's API models, parsed once per process
 
 
 @lru_cache(maxsize=None)
 def aws_regions(partition: str = "aws") -> frozenset[str]:
     """Regions of ``partition`` (botocore ``data/endpoints.json``)."""
-    endpoints = botocore.loaders.Loader().load_data("endpoints")
-    for p in endpoints["partitions"]:
+    for p in endpoints_catalog()["partitions"]:
         if p["partition"] == partition:
             return frozenset(p["regions"])
     raise LookupError(partition)
