@@ -73,6 +73,45 @@ EKS_ADDONS_VERIFIED = {
                           "2026-09; the driver add-on supports every current EKS version)",
 }
 
+# EKS-optimised AL2023 AMI release per Kubernetes minor version: managed node groups pin it as
+# ``releaseVersion`` and Karpenter's EC2NodeClass as the alias ``al2023@v<date>`` of the same
+# release, so a rebuild boots the AMI that was tested (not the newest of the day). The value is
+# what ``EKS_AMI_SSM_PARAMETER`` returns; docs/runbooks/node-images.md says how to roll forward.
+EKS_AMI_SSM_PARAMETER = "/aws/service/eks/optimized-ami/{version}/amazon-linux-2023/x86_64/standard/recommended/release_version"
+EKS_AMI_SSM_PARAMETER_VERIFIED = (
+    "awsdocs/amazon-eks-user-guide@4d52b4d05e34 latest/ug/nodes/retrieve-ami-id.adoc (parameter "
+    "/aws/service/eks/optimized-ami/<k8s>/amazon-linux-2023/x86_64/standard/recommended/image_id); the sibling "
+    "leaf release_version as eksctl's MakeManagedSSMParameterName builds it for AL2023_x86_64_STANDARD")
+_EKS_AMI = "awslabs/amazon-eks-ami@81fec2e89585 CHANGELOG.md"
+
+
+@dataclass(frozen=True)
+class AmiReleasePin:
+    """An EKS-optimised AMI release (``<k8s patch>-<YYYYMMDD>``) with where it was verified."""
+
+    release_version: str
+    verified: str
+
+    @property
+    def release_date(self) -> str:
+        """``1.35.6-20260714`` -> ``20260714`` (the amazon-eks-ami release tag without its ``v``)."""
+        return self.release_version.rsplit("-", 1)[1]
+
+    @property
+    def karpenter_alias(self) -> str:
+        """The EC2NodeClass ``amiSelectorTerms[].alias`` of the same release (``al2023@v20260714``)."""
+        return f"al2023@v{self.release_date}"
+
+
+EKS_AMI_RELEASES: dict[str, AmiReleasePin] = {
+    "1.33": AmiReleasePin("1.33.13-20260714", f"{_EKS_AMI} \"AMI Release v20260714\", Kubernetes 1.33: "
+                                              "amazon-eks-node-al2023-x86_64-standard-1.33-v20260714, release "
+                                              "version 1.33.13-20260714 (the same for arm64-standard)"),
+    "1.35": AmiReleasePin("1.35.6-20260714", f"{_EKS_AMI} \"AMI Release v20260714\", Kubernetes 1.35: "
+                                             "amazon-eks-node-al2023-x86_64-standard-1.35-v20260714, release "
+                                             "version 1.35.6-20260714 (the same for arm64-standard)"),
+}
+
 # -- Helm charts and images -------------------------------------------------------------
 # Each pin records where it was verified: the upstream repository, commit and file that
 # pairs the chart version with its app version (or the image tag the chart ships).

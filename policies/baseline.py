@@ -37,6 +37,8 @@ ROLE = "aws:iam/role:Role"
 INLINE_POLICY_TYPES = ("aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy",
                        "aws:iam/groupPolicy:GroupPolicy")
 KMS_KEY = "aws:kms/key:Key"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+EC2_NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 AZURE_REDIS = "azure-native:redis:Redis"
 MANAGED_REDIS = "azure-native:redisenterprise:RedisEnterprise"
@@ -74,6 +76,16 @@ VALUE_ROWS: tuple[ValueRow, ...] = (
              ("KMS",), "ECR repositories encrypt images with a KMS key",
              "Set encryptionConfigurations [{encryptionType: KMS, kmsKey: <the component's key>}] "
              "(components/aws/ecr.py does).", ("CKV_AWS_136",), tags=("aws", "ecr")),
+    ValueRow("launch-template-imdsv2-only", LAUNCH_TEMPLATE, ("metadataOptions", "httpTokens"), ("required",),
+             "EC2 launch templates require IMDSv2 session tokens (no IMDSv1)",
+             "Set metadataOptions.httpTokens 'required' (components/aws/node_launch_template.py metadata_options "
+             "does for every twincloud:eks.nodeGroups entry).", ("CKV_AWS_79",), tags=("aws", "ec2", "eks")),
+    # The CRD defaults metadataOptions to httpTokens required (aws/karpenter-provider-aws@1d927085dd81
+    # pkg/apis/crds/karpenter.k8s.aws_ec2nodeclasses.yaml), so an unset value passes.
+    ValueRow("karpenter-nodeclass-imdsv2-only", EC2_NODE_CLASS, ("spec", "metadataOptions", "httpTokens"),
+             ("required",), "Karpenter EC2NodeClasses require IMDSv2 session tokens (no IMDSv1)",
+             "Set spec.metadataOptions.httpTokens 'required' (components/platform/manifests.py ec2_node_class does).",
+             absent_ok=True, tags=("aws", "eks", "karpenter")),
     ValueRow("key-vault-firewall-deny", "azure-native:keyvault:Vault", ("properties", "networkAcls", "defaultAction"),
              ("Deny",), "Key Vault firewalls deny by default",
              "Set properties.networkAcls {defaultAction: Deny, bypass: AzureServices} and list the subnets "
@@ -173,6 +185,23 @@ def check_node_group_ssh(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
     if key and not as_list(sources):
         yield ("remoteAccess gives an SSH key without sourceSecurityGroupIds, so EKS opens port 22 to 0.0.0.0/0; "
                "drop remoteAccess (use SSM Session Manager) or list the security groups allowed in")
+
+
+def check_metadata_hop_limit(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
+    """The IMDSv2 PUT response hop limit is set and within 1..maxHopLimit (unset: the AMI's
+    default applies, which is not ours to choose)."""
+    path = ("metadataOptions", "httpPutResponseHopLimit") if res.type == LAUNCH_TEMPLATE else (
+        "spec", "metadataOptions", "httpPutResponseHopLimit")
+    hops = get(res.props, *path, default=None)
+    if hops is UNKNOWN or (hops is None and res.type == EC2_NODE_CLASS):  # the CRD defaults it to 1
+        return
+    limit = int(cfg["maxHopLimit"])
+    if hops is None:
+        yield f"{'.'.join(path)} is unset; set it to 1 so pods cannot fetch IMDSv2 tokens"
+    elif not 1 <= (as_int(hops) or 0) <= limit:
+        shown = as_int(hops) if as_int(hops) is not None else repr(hops)
+        yield (f"{'.'.join(path)} is {shown}; keep it between 1 and {limit}: a token that crosses the extra hop "
+               "into a pod's network namespace hands pods the node role")
 
 
 # -- KMS key policies and log groups -----------------------------------------------------------
@@ -331,6 +360,22 @@ EKS_NODE_GROUP_SSH = ResourceRule(
     tags=["aws", "eks", "network"],
 )
 
+METADATA_HOP_LIMIT = ResourceRule(
+    name="node-metadata-hop-limit",
+    description="EC2 launch templates and Karpenter EC2NodeClasses keep the IMDSv2 hop limit at 1 (pods get no "
+                "node credentials)",
+    check=check_metadata_hop_limit,
+    resource_types=(LAUNCH_TEMPLATE, EC2_NODE_CLASS),
+    checkov=("CKV_AWS_341",),
+    severity=Severity.HIGH,
+    remediation="Set httpPutResponseHopLimit 1 (components/aws/node_launch_template.py METADATA_HOP_LIMIT); give "
+                "pods AWS access through EKS Pod Identity instead of the node role.",
+    config={"maxHopLimit": {"type": "integer", "default": 1,
+                            "description": "Highest hop limit allowed (2 lets pods in their own network namespace "
+                                           "reach IMDS)."}},
+    tags=["aws", "ec2", "eks"],
+)
+
 KMS_KEY_POLICY = ResourceRule(
     name="kms-key-policy",
     description="KMS keys carry an explicit key policy with no unconditioned wildcard principal",
@@ -443,7 +488,8 @@ STORAGE_GEO_REPLICATION = ResourceRule(
 
 POLICIES = [
     *VALUE_RULES,
-    IAM_ROLE_TRUST, IAM_NO_WILDCARD_GRANTS, EKS_NODE_GROUP_SSH, KMS_KEY_POLICY, LOG_GROUP_BASELINE,
+    IAM_ROLE_TRUST, IAM_NO_WILDCARD_GRANTS, EKS_NODE_GROUP_SSH, METADATA_HOP_LIMIT, KMS_KEY_POLICY,
+    LOG_GROUP_BASELINE,
     AZURE_REDIS_ZONES, ROUTE53_DETECTION_WITHIN_RTO,
     S3_LOGGING_AND_REPLICATION, CLOUDFRONT_RESILIENCE, ACR_QUARANTINE, STORAGE_GEO_REPLICATION,
 ]

@@ -63,7 +63,9 @@ def build_aws(cfg: StackConfig, prefix: str) -> AwsPlatform:
             NodeGroupSpec(
                 name=g.name, instance_types=list(g.instance_types), capacity_type=g.capacity_type,
                 min_size=g.min_size, max_size=g.max_size, desired_size=g.desired,
-                disk_size=g.disk_size, labels=dict(g.labels),
+                disk_size=g.disk_size, disk_type=g.disk_type, labels=dict(g.labels),
+                max_unavailable=g.update_limit[0], max_unavailable_percentage=g.update_limit[1],
+                auto_repair=g.auto_repair,
                 taints=[t.model_dump(exclude_none=True) for t in g.taints],
             )
             for g in cfg.eks.node_groups

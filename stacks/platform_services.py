@@ -23,6 +23,7 @@ from components.platform.manifests import Autoscaled, NodePoolSpec
 from components.platform.metrics_server import MetricsServer, MetricsServerArgs
 from components.platform.opencost import OpenCost, OpenCostArgs
 from components.platform.priorities import PlatformPriorities, PlatformPrioritiesArgs
+from components.versions import EKS_AMI_RELEASES
 from components.platform.rollouts import ArgoRollouts, ArgoRolloutsArgs
 from stacks.aws_platform import AwsPlatform
 from stacks.config import StackConfig
@@ -116,7 +117,8 @@ def build_eks_platform_services(cfg: StackConfig, prefix: str, aws_platform: Aws
             provider=provider, cluster_name=eks.cluster_name, scope=scope,
             subnet_ids=aws_platform.vpc.private_subnet_ids, security_group_id=eks.cluster_security_group_id,
             system_node_group=system_node_group(cfg), node_pools=[node_pool_spec(np) for np in p.karpenter.node_pools],
-            ami_alias=p.karpenter.ami_alias, replicas=p.karpenter.replicas,
+            ami_alias=p.karpenter.ami_alias or EKS_AMI_RELEASES[cfg.eks.version].karpenter_alias,
+            node_volume_key_arn=eks.node_volume_key.arn, replicas=p.karpenter.replicas,
             tags={"twincloud.io/cluster": cluster}, depends_on=list(nodes),
         ))
         pulumi.export("karpenterInterruptionQueue", services.karpenter.queue_name)

@@ -26,12 +26,14 @@ from tools.export.scan import CHECKOV_VERSION, Finding, checkov_bin, run_checkov
 # CI sets this so a missing checkov fails instead of skipping (the workflows run `make checkov`).
 REQUIRE = os.environ.get("TWINCLOUD_REQUIRE_CHECKOV") == "1"
 ECR_REPOSITORY = "aws:ecr/repository:Repository"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 SSE_CONFIG = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 
 
 def mutated(plan: Plan) -> Plan:
-    """``plan`` with two settings broken: ECR tags mutable, and bucket default encryption
-    switched from KMS to AES256 (CKV_AWS_51 and CKV_AWS_145 must then fail)."""
+    """``plan`` with settings broken: ECR tags mutable, bucket default encryption switched from
+    KMS to AES256, and launch templates allowing IMDSv1 with two hops (CKV_AWS_51, CKV_AWS_145,
+    CKV_AWS_79 and CKV_AWS_341 must then fail)."""
     resources = []
     for r in plan.resources:
         inputs = copy.deepcopy(r.inputs)
@@ -40,6 +42,8 @@ def mutated(plan: Plan) -> Plan:
         elif r.type == SSE_CONFIG:
             for rule in inputs["rules"]:
                 rule["applyServerSideEncryptionByDefault"] = {"sseAlgorithm": "AES256"}
+        elif r.type == LAUNCH_TEMPLATE:
+            inputs["metadataOptions"].update(httpTokens="optional", httpPutResponseHopLimit=2)
         resources.append(dataclasses.replace(r, inputs=inputs))
     return dataclasses.replace(plan, stack="mutated", resources=resources)
 

@@ -52,3 +52,13 @@ def test_bucket_encryption_without_kms_fails_ckv_aws_145(checkov_report):
     failed = {f.resource for f in _failed(checkov_report, "mutated")
               if f.check_id == "CKV_AWS_145" and not f.resource.endswith("-access-logs")}
     assert failed == {"aws_s3_bucket.twincloud-dev-loki-chunks", "aws_s3_bucket.twincloud-dev-tempo-traces"}
+
+
+@pytest.mark.parametrize("check", ["CKV_AWS_79", "CKV_AWS_341"])
+def test_node_launch_templates_pass_and_their_imdsv1_mutation_fails(checkov_report, check):
+    """The launch templates' metadata options reach checkov: IMDSv2 only and hop limit 1 pass
+    (no skip entry), IMDSv1 with two hops fails."""
+    for stack in ("dev", "prod"):
+        assert not [f for f in _failed(checkov_report, stack) if f.check_id == check]
+    failed = {f.resource for f in _failed(checkov_report, "mutated") if f.check_id == check}
+    assert failed == {"aws_launch_template.twincloud-dev-eks-general"}

@@ -41,7 +41,7 @@ def test_unknown_nested_key_lists_the_keys_allowed_there():
     msg = one_problem("dev", "twincloud:eks.nodeGroups[0].minSiz=1")
     assert msg.startswith("twincloud:eks.nodeGroups[0].minSiz: unknown key")
     assert msg.endswith("allowed keys here: name, instanceTypes, capacityType, minSize, maxSize, desiredSize, "
-                        "diskSize, labels, taints")
+                        "diskSize, diskType, maxUnavailable, maxUnavailablePercentage, autoRepair, labels, taints")
 
 
 def test_boolean_values_are_shown_as_yaml_writes_them():

@@ -33,9 +33,14 @@ def test_every_key_policy_starts_with_the_documented_account_statement(prod_plan
                                        "Principal": {"AWS": ROOT}, "Action": "kms:*", "Resource": "*"}, key.name
 
 
-def test_no_key_policy_names_a_wildcard_principal(prod_plan):
-    principals = [s["Principal"] for k in prod_plan.of_type(KEY) for s in _statements(k)]
-    assert all(p != "*" and p.get("AWS") != "*" for p in principals)
+def test_a_wildcard_principal_is_always_held_to_this_account_through_one_service(prod_plan):
+    # Only the node-volume key has one (components/aws/key_policies.py ebs_key_policy says why).
+    wild = [(k.name, s) for k in prod_plan.of_type(KEY) for s in _statements(k)
+            if s["Principal"] == "*" or s["Principal"].get("AWS") == "*"]
+    assert {name for name, _ in wild} == {"twincloud-prod-eks-node-volumes"}
+    for _, stmt in wild:
+        assert stmt["Condition"]["StringEquals"] == {"kms:ViaService": "ec2.eu-west-1.amazonaws.com",
+                                                     "kms:CallerAccount": ACCOUNT_ID}
 
 
 @pytest.mark.parametrize("suffix, service", [("-ecr-images", "ecr"), ("-redis-key", "elasticache")])
@@ -92,4 +97,4 @@ def test_key_policy_facts_are_in_the_facts_tables():
     from components.facts import tables
 
     assert set(tables()["components.facts.aws.KMS_KEY_POLICIES"]) == {
-        "account_admin", "logs_principal", "ecr_grants", "eks_secrets", "elasticache_cmk"}
+        "account_admin", "logs_principal", "ecr_grants", "eks_secrets", "ebs_node_volumes", "elasticache_cmk"}

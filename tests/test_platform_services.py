@@ -195,7 +195,7 @@ ARGOCD_CONFIG_KEYS = {
 
 @pytest.mark.parametrize("chart,values", [
     ("karpenter", karpenter_values(cluster_name="c", queue="q", replicas=2, system_node_group="s",
-                                   service_account="karpenter")),
+                                   service_account="karpenter", region="eu-west-1")),
     ("metrics-server", metrics_server_values(replicas=2)),
     ("external-secrets", external_secrets_values(replicas=2, service_account="external-secrets")),
     ("argo-cd", argocd_values(ha=True, url="https://a", sso={"issuer": "https://i", "client_id": "c",

@@ -19,7 +19,8 @@ BASELINE_MANDATORY = ["ecr-kms-encryption", "key-vault-firewall-deny", "acr-anon
                       "azure-redis-private", "azure-managed-redis-private", "iam-role-trust-no-wildcard",
                       "iam-no-wildcard-grants", "eks-node-group-ssh-restricted", "kms-key-policy",
                       "cloudwatch-log-group-baseline", "prod-azure-redis-zone-redundant",
-                      "route53-detection-within-rto", "prod-nat-per-az", "s3-bucket-companions"]
+                      "route53-detection-within-rto", "prod-nat-per-az", "s3-bucket-companions",
+                      "launch-template-imdsv2-only", "karpenter-nodeclass-imdsv2-only", "node-metadata-hop-limit"]
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

@@ -344,6 +344,20 @@ def _component_of(res: Mapping[str, Any], by_urn: Mapping[str, Mapping[str, Any]
     return f"{top['type'].split(':', 1)[1]} {top['name']}" if top else "(stack)"
 
 
+def _with_template_disk(res: Mapping[str, Any], by_urn: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A node group's inputs with ``diskSize`` read from its launch template's root volume
+    (a node group with a launch template has no diskSize of its own)."""
+    inputs = res.get("inputs") or {}
+    if res["type"] != "aws:eks/nodeGroup:NodeGroup" or inputs.get("diskSize"):
+        return inputs
+    for urn in (res.get("propertyDependencies") or {}).get("launchTemplate", []):
+        mappings = ((by_urn.get(urn) or {}).get("inputs") or {}).get("blockDeviceMappings") or []
+        sizes = [(m.get("ebs") or {}).get("volumeSize") for m in mappings]
+        if sizes and sizes[0]:
+            return {**inputs, "diskSize": sizes[0]}
+    return inputs
+
+
 def estimate(plan: Mapping[str, Any], assumptions: Assumptions | None = None) -> CostReport:
     a = assumptions or Assumptions()
     c = _Ctx(plan, a)
@@ -362,7 +376,7 @@ def estimate(plan: Mapping[str, Any], assumptions: Assumptions | None = None) ->
             continue
         has[cloud] = True
         pricer = (AWS_PRICERS if cloud == "aws" else AZURE_PRICERS)[typ]
-        for item, monthly, price, note in pricer(res.get("inputs") or {}, c):
+        for item, monthly, price, note in pricer(_with_template_disk(res, by_urn), c):
             if monthly is None and price is None:
                 note = f"{note}: no price row {item!r}"
             report.lines.append(Line(comp, res["name"], typ, item,

@@ -117,6 +117,7 @@ _AWS_ID_PREFIX = {
     "aws:ec2/securityGroup:SecurityGroup": "sg-",
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg-",
     "aws:ec2/flowLog:FlowLog": "fl-",
+    "aws:ec2/launchTemplate:LaunchTemplate": "lt-",
 }
 
 # Resources whose physical name Pulumi auto-generates from the logical name when unset.
@@ -337,6 +338,10 @@ class CloudMocks(pulumi.runtime.Mocks):
             rid = repo
         elif module == "ec2" and kind == "SecurityGroup":
             state["arn"] = f"arn:{partition}:ec2:{region}:{ACCOUNT_ID}:security-group/{rid}"
+        elif module == "ec2" and kind == "LaunchTemplate":
+            # a new template has version 1, which is also its default version
+            state.update(arn=f"arn:{partition}:ec2:{region}:{ACCOUNT_ID}:launch-template/{rid}",
+                         latestVersion=1, defaultVersion=1)
         elif module == "elasticache" and kind == "ReplicationGroup":
             gid = state.get("replicationGroupId") or phys
             state.update(

@@ -22,6 +22,10 @@ Secure defaults, a sentence each:
 * the Kubernetes provider (hence every object and Helm release created through it) waits for
   the node groups and CoreDNS, so nothing talks to an API that cannot yet schedule or resolve;
 * node groups ignore ``desiredSize`` drift: the autoscaler owns it, not ``pulumi up``;
+* every node group has its own launch template (IMDSv2 only, hop limit 1, root volume encrypted
+  with the cluster's node-volume key: ``components/aws/node_launch_template.py``), pins its AMI
+  ``releaseVersion`` from the one pins table (a rebuild boots the tested AMI), rolls updates
+  within ``maxUnavailable`` and has EKS node auto repair on;
 * the VPC CNI's network policy agent is on, so NetworkPolicies are enforced, not decorative;
 * persistent volumes come from the EBS CSI driver (its role reached through Pod Identity,
   no node-wide permissions) and a default ``gp3`` StorageClass that always encrypts, and
@@ -42,9 +46,10 @@ import pulumi_kubernetes as k8s
 from components.aws.iam import managed_policy_arn, service_trust_policy
 from components.facts import eks_calendar
 from components.facts.aws import EKS_ACCESS_POLICIES, managed_policy, service_principal
-from components.aws.key_policies import log_group_key_policy, role_key_policy
+from components.aws.key_policies import ebs_key_policy, log_group_key_policy, role_key_policy
+from components.aws.node_launch_template import NodeLaunchTemplateArgs, node_launch_template
 from components.naming import child_name
-from components.versions import EKS_ADDONS
+from components.versions import EKS_ADDONS, EKS_AMI_RELEASES
 
 NODE_ROLE_POLICIES = tuple(managed_policy(p) for p in (
     "AmazonEKSWorkerNodePolicy",
@@ -72,7 +77,12 @@ class NodeGroupSpec:
     max_size: int
     desired_size: int
     capacity_type: str = "ON_DEMAND"  # or SPOT
-    disk_size: int = 50
+    disk_size: int = 50  # GiB, root volume (in the node group's launch template)
+    disk_type: str = "gp3"
+    # Rolling updates: at most this many nodes, or this percentage, replaced at once (one of them).
+    max_unavailable: int | None = None
+    max_unavailable_percentage: int | None = 33
+    auto_repair: bool = True  # EKS node auto repair replaces nodes that stay unhealthy
     labels: dict[str, str] = field(default_factory=dict)
     taints: list[dict[str, str]] = field(default_factory=list)  # {key, value, effect}
 
@@ -137,6 +147,9 @@ class EksCluster(pulumi.ComponentResource):
         if args.version not in EKS_ADDONS:
             raise ValueError(f"no pinned add-on versions for Kubernetes {args.version}; "
                              f"pinned: {', '.join(sorted(EKS_ADDONS))} (components/versions.py)")
+        if args.version not in EKS_AMI_RELEASES:
+            raise ValueError(f"no pinned AMI release for Kubernetes {args.version}; "
+                             f"pinned: {', '.join(sorted(EKS_AMI_RELEASES))} (components/versions.py)")
         child = pulumi.ResourceOptions(parent=self)
         partition = aws.get_partition(opts=pulumi.InvokeOptions(parent=self)).partition
         account_id = aws.get_caller_identity(opts=pulumi.InvokeOptions(parent=self)).account_id
@@ -288,8 +301,13 @@ class EksCluster(pulumi.ComponentResource):
             )
             for policy in NODE_ROLE_POLICIES
         ]
+        self.node_volume_key = self._node_volume_key(name, args, partition, account_id)
+        release = EKS_AMI_RELEASES[args.version].release_version
         self.node_groups: list[aws.eks.NodeGroup] = []
         for spec in args.node_groups:
+            template = node_launch_template(child_name(name, spec.name), NodeLaunchTemplateArgs(
+                volume_key_arn=self.node_volume_key.arn, volume_size=spec.disk_size, volume_type=spec.disk_type,
+            ), opts=child)
             self.node_groups.append(aws.eks.NodeGroup(
                 child_name(name, spec.name),
                 cluster_name=cluster_name,
@@ -297,13 +315,18 @@ class EksCluster(pulumi.ComponentResource):
                 subnet_ids=args.private_subnet_ids,
                 version=args.version,
                 ami_type=ami_type_for(spec.instance_types),
+                release_version=release,
+                launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
+                    id=template.id, version=template.latest_version.apply(str)),
                 capacity_type=spec.capacity_type,
                 instance_types=list(spec.instance_types),
-                disk_size=spec.disk_size,
                 scaling_config=aws.eks.NodeGroupScalingConfigArgs(
                     min_size=spec.min_size, max_size=spec.max_size, desired_size=spec.desired_size,
                 ),
-                update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable_percentage=33),
+                update_config=aws.eks.NodeGroupUpdateConfigArgs(
+                    max_unavailable=spec.max_unavailable,
+                    max_unavailable_percentage=None if spec.max_unavailable else spec.max_unavailable_percentage),
+                node_repair_config=aws.eks.NodeGroupNodeRepairConfigArgs(enabled=spec.auto_repair),
                 labels={"twincloud.io/node-group": spec.name, **spec.labels},
                 taints=[aws.eks.NodeGroupTaintArgs(key=t["key"], value=t.get("value"), effect=t["effect"])
                         for t in spec.taints] or None,
@@ -370,4 +393,18 @@ class EksCluster(pulumi.ComponentResource):
             "oidcIssuer": self.oidc_issuer,
             "kubeconfig": self.kubeconfig,
             "nodeRoleArn": self.node_role.arn,
+            "nodeVolumeKeyArn": self.node_volume_key.arn,
         })
+
+    def _node_volume_key(self, name: str, args: EksClusterArgs, partition: str, account_id: str) -> aws.kms.Key:
+        """The key of every node root volume (managed node groups and Karpenter's nodes): EC2
+        uses it on behalf of this account's principals only (``key_policies.ebs_key_policy``)."""
+        return aws.kms.Key(
+            child_name(name, "node-volumes"),
+            description=f"EBS root volumes of {args.cluster_name}'s nodes",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=ebs_key_policy(partition=partition, account_id=account_id, region=args.region),
+            # Deleting this key makes every running node's root volume unreadable.
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+        )

@@ -9,6 +9,9 @@ service using the key needs:
   in this region (``kms:ViaService``), which is how those services reach the key (through
   grants the service creates when the repository or replication group is created);
 * EKS secrets: the cluster role, which EKS uses to envelope-encrypt secrets;
+* node root volumes: any principal of this account, only through EC2 in this region, so the
+  EC2 Auto Scaling service-linked role (managed node groups) and Karpenter's controller
+  (``CreateFleet``) can launch nodes with them; grants only for AWS resources (EBS volumes);
 * CloudWatch Logs: the regional logs service principal, only for the one log group
   named in the encryption context CloudWatch Logs sends (``kms:EncryptionContext:aws:logs:arn``).
 
@@ -81,6 +84,47 @@ def role_key_policy(*, partition: str, account_id: str, role_arn: str,
             "Principal": {"AWS": role_arn},
             "Action": list(actions),
             "Resource": "*",
+        },
+    )
+
+
+# What EC2 needs to launch instances with volumes encrypted by a customer managed key
+# (KMS_KEY_POLICIES['ebs_node_volumes']): use, and grants for the volumes it attaches.
+EBS_USE_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey")
+EBS_GRANT_ACTIONS = ("kms:CreateGrant",)
+
+
+def ebs_key_policy(*, partition: str, account_id: str, region: str) -> str:
+    """A key for node root volumes: principals of this account use it only through EC2 in
+    ``region``, and create grants only for AWS resources.
+
+    The principal is ``*`` narrowed by ``kms:CallerAccount`` and ``kms:ViaService`` (the AWS
+    managed ``aws/ebs`` key's shape, which Karpenter's troubleshooting guide recommends) rather
+    than the Auto Scaling service-linked role's ARN: KMS rejects a key policy naming a principal
+    that does not exist yet, and a fresh account has no such role until its first Auto Scaling
+    group, which EKS creates after this key.
+    """
+    via_ec2 = {
+        "kms:ViaService": regional_name("kms:ViaService", service="ec2", region=region, partition=partition),
+        "kms:CallerAccount": account_id,
+    }
+    return _document(
+        account_admin_statement(partition, account_id),
+        {
+            "Sid": "UseThroughEc2ForNodeVolumes",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": list(EBS_USE_ACTIONS),
+            "Resource": "*",
+            "Condition": {"StringEquals": via_ec2},
+        },
+        {
+            "Sid": "GrantsForAttachedVolumes",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": list(EBS_GRANT_ACTIONS),
+            "Resource": "*",
+            "Condition": {"StringEquals": via_ec2, "Bool": {"kms:GrantIsForAWSResource": True}},
         },
     )
 

@@ -38,6 +38,10 @@ def tables() -> dict[str, dict[str, str]]:
         f"{minor}/{addon}": versions.EKS_ADDONS_VERIFIED.get(addon, "")
         for minor, addons in versions.EKS_ADDONS.items() for addon in addons
     }
+    out["components.versions.EKS_AMI_RELEASES"] = {
+        minor: f"{pin.verified}; parameter: {versions.EKS_AMI_SSM_PARAMETER_VERIFIED}"
+        for minor, pin in versions.EKS_AMI_RELEASES.items()
+    }
     out["components.versions.AKS_KUBERNETES_VERSIONS"] = {
         v: versions.AKS_VERSIONS_VERIFIED for v in versions.AKS_KUBERNETES_VERSIONS
     }

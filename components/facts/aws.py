@@ -205,6 +205,17 @@ KMS_KEY_POLICIES: dict[str, Fact] = {
         "the principal calling CreateCluster needs kms:DescribeKey and kms:CreateGrant (left to IAM by the "
         "account statement); the cluster role encrypts and decrypts secrets",
         "awsdocs/amazon-eks-user-guide@05ad01b2f557cb6871ad4dbf5af8913377d1bb7d:latest/ug/security/enable-kms.adoc"),
+    "ebs_node_volumes": Fact(
+        "EC2 Auto Scaling's service-linked role (AWSServiceRoleForAutoScaling) has no access to customer managed "
+        "keys: the key policy allows kms:Encrypt, kms:Decrypt, kms:ReEncrypt*, kms:GenerateDataKey*, "
+        "kms:DescribeKey, and kms:CreateGrant with Bool kms:GrantIsForAWSResource true; Karpenter's documented "
+        "key policy allows the same actions to Principal * with StringEquals kms:ViaService "
+        "ec2.<region>.amazonaws.com and kms:CallerAccount (\"the approach that AWS EBS uses, which avoids "
+        "adding particular roles to the KMS policy\"); KMS requires every principal named in a key policy to exist",
+        "https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html "
+        "(Example 1); aws/karpenter-provider-aws@1d927085dd81 (tag v1.14.1) website/content/en/docs/"
+        "troubleshooting.md \"Node terminates before ready on failed encrypted EBS volume\"; botocore kms "
+        "CreateKeyRequest.Policy (\"The principals in the key policy must exist and be visible to KMS\")"),
     "elasticache_cmk": Fact(
         "ElastiCache at-rest encryption accepts a symmetric customer managed key",
         "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/at-rest-encryption.html; the use statement's "

@@ -13,7 +13,12 @@ Secure defaults, a sentence each:
 * Karpenter's nodes get their own role and access entry: EKS creates the entry of a managed
   node group's role itself and an IAM principal may be in only one access entry, so the node
   groups' role cannot be reused for a second entry;
-* nodes allow IMDSv2 only with one hop, so pods cannot borrow the node role;
+* nodes allow IMDSv2 only with one hop, so pods cannot borrow the node role, and their gp3
+  root volumes are encrypted with the cluster's node-volume key (whose policy lets EC2 use it
+  for this account's principals, Karpenter's ``CreateFleet`` calls included);
+* the AMI is the pinned EKS-optimised release (``al2023@v<date>``, components/versions.py
+  EKS_AMI_RELEASES, the managed node groups' release), never ``@latest``, so a new AMI rolls
+  out when the pin is bumped, not when AWS publishes it;
 * CRDs come from the ``karpenter-crd`` chart (upgraded with each release, unlike a chart's
   ``crds/`` folder) and the NodePools wait for them and for the controller.
 """
@@ -55,7 +60,8 @@ class KarpenterArgs:
     security_group_id: pulumi.Input[str]
     system_node_group: str  # the managed node group the controller runs on
     node_pools: list[NodePoolSpec]
-    ami_alias: str = "al2023@latest"
+    ami_alias: str  # a pinned release, e.g. EKS_AMI_RELEASES[version].karpenter_alias
+    node_volume_key_arn: pulumi.Input[str]  # EksCluster.node_volume_key
     replicas: int = 2
     tags: dict[str, str] = field(default_factory=dict)
     depends_on: list[pulumi.Resource] = field(default_factory=list)  # node groups, CoreDNS
@@ -142,7 +148,8 @@ class Karpenter(pulumi.ComponentResource):
             child_name(name, "controller"), "karpenter", release_name="karpenter", namespace=NAMESPACE,
             values=self.queue.name.apply(lambda queue: karpenter_values(
                 cluster_name=args.scope.cluster, queue=queue, replicas=args.replicas,
-                system_node_group=args.system_node_group, service_account=SERVICE_ACCOUNT)),
+                system_node_group=args.system_node_group, service_account=SERVICE_ACCOUNT,
+                region=args.scope.region)),
             skip_crds=True,
             opts=pulumi.ResourceOptions.merge(in_cluster, pulumi.ResourceOptions(depends_on=[
                 self.crds, self.association, *self._controller_policies, self.queue_policy])),
@@ -152,9 +159,10 @@ class Karpenter(pulumi.ComponentResource):
         name, args = self._name, self._args
         after = pulumi.ResourceOptions(parent=self, provider=args.provider,
                                        depends_on=[self.crds, self.release, self.access_entry, *self._node_policies])
-        node_class = pulumi.Output.all(self.node_role.name, args.subnet_ids, args.security_group_id).apply(
+        node_class = pulumi.Output.all(self.node_role.name, args.subnet_ids, args.security_group_id,
+                                       args.node_volume_key_arn).apply(
             lambda a: ec2_node_class(NODE_CLASS, role=a[0], ami_alias=args.ami_alias, subnet_ids=list(a[1]),
-                                     security_group_ids=[a[2]], tags=args.tags))
+                                     security_group_ids=[a[2]], tags=args.tags, volume_key_id=a[3]))
         self.node_class = custom_resource(child_name(name, "nodeclass", NODE_CLASS), {
             "apiVersion": "karpenter.k8s.aws/v1", "kind": "EC2NodeClass", "metadata": {"name": NODE_CLASS},
             "spec": node_class.apply(lambda m: m["spec"]),

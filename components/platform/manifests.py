@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from components.aws.node_launch_template import ROOT_DEVICE, metadata_options
+
 KARPENTER_API = "karpenter.sh/v1"
 NODECLASS_API = "karpenter.k8s.aws/v1"
 ESO_API = "external-secrets.io/v1"
@@ -89,9 +91,12 @@ def node_pool(spec: NodePoolSpec, node_class: str) -> dict[str, Any]:
 
 
 def ec2_node_class(name: str, *, role: str, ami_alias: str, subnet_ids: list[str], security_group_ids: list[str],
-                   tags: dict[str, str], volume_size: str = "50Gi") -> dict[str, Any]:
+                   tags: dict[str, str], volume_key_id: str, volume_size: str = "50Gi") -> dict[str, Any]:
     """Nodes in the cluster's private subnets with its security group, IMDSv2 only and one hop
-    (pods reach AWS through Pod Identity, never the node's role), encrypted gp3 root volumes."""
+    (pods reach AWS through Pod Identity, never the node's role: the managed node groups' launch
+    template values, components/aws/node_launch_template.py), gp3 root volumes encrypted with the
+    cluster's node-volume key (``volume_key_id``), and the pinned AMI release ``ami_alias``."""
+    md = metadata_options()
     return {
         "apiVersion": NODECLASS_API,
         "kind": "EC2NodeClass",
@@ -101,10 +106,12 @@ def ec2_node_class(name: str, *, role: str, ami_alias: str, subnet_ids: list[str
             "amiSelectorTerms": [{"alias": ami_alias}],
             "subnetSelectorTerms": [{"id": s} for s in subnet_ids],
             "securityGroupSelectorTerms": [{"id": g} for g in security_group_ids],
-            "metadataOptions": {"httpEndpoint": "enabled", "httpProtocolIPv6": "disabled",
-                                "httpPutResponseHopLimit": 1, "httpTokens": "required"},
-            "blockDeviceMappings": [{"deviceName": "/dev/xvda", "ebs": {
-                "volumeSize": volume_size, "volumeType": "gp3", "encrypted": True, "deleteOnTermination": True}}],
+            "metadataOptions": {"httpEndpoint": md["http_endpoint"], "httpProtocolIPv6": md["http_protocol_ipv6"],
+                                "httpPutResponseHopLimit": md["http_put_response_hop_limit"],
+                                "httpTokens": md["http_tokens"]},
+            "blockDeviceMappings": [{"deviceName": ROOT_DEVICE, "ebs": {
+                "volumeSize": volume_size, "volumeType": "gp3", "encrypted": True, "kmsKeyID": volume_key_id,
+                "deleteOnTermination": True}}],
             "tags": dict(tags),
         },
     }

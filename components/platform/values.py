@@ -2,7 +2,7 @@
 
 Sources (components/versions.py PLATFORM_CHARTS names the commits):
 * karpenter 1.14.1: charts/karpenter/values.yaml (settings.clusterName, settings.interruptionQueue,
-  replicas, affinity, podDisruptionBudget, controller.image, serviceAccount.name);
+  replicas, affinity, podDisruptionBudget, controller.image, controller.env, serviceAccount.name);
 * metrics-server 3.13.1: charts/metrics-server/values.yaml (replicas, podDisruptionBudget,
   priorityClassName, topologySpreadConstraints, image);
 * external-secrets 2.9.0: deploy/charts/external-secrets/values.yaml (installCRDs, crds.conversion,
@@ -33,8 +33,10 @@ def zone_spread(labels: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def karpenter_values(*, cluster_name: str, queue: str, replicas: int, system_node_group: str,
-                     service_account: str) -> dict[str, Any]:
-    """The controller runs on the system node group only, never on nodes it launched itself."""
+                     service_account: str, region: str) -> dict[str, Any]:
+    """The controller runs on the system node group only, never on nodes it launched itself.
+    It is given its region (``controller.env`` AWS_REGION, the chart's own example): with the
+    nodes' IMDS hop limit of 1 a pod cannot ask IMDS for it (components/aws/node_launch_template.py)."""
     pin = IMAGES["karpenter"]
     return {
         "settings": {"clusterName": cluster_name, "interruptionQueue": queue},
@@ -44,6 +46,7 @@ def karpenter_values(*, cluster_name: str, queue: str, replicas: int, system_nod
             "image": {"repository": f"{pin.registry}/{pin.repository}", "tag": pin.tag,
                       "digest": "sha256:723130949e4cab989461ff07d1be4cd781d63515432494641b33c235f300ae23"},
             "resources": {"requests": {"cpu": "250m", "memory": "512Mi"}, "limits": {"memory": "1Gi"}},
+            "env": [{"name": "AWS_REGION", "value": region}],
         },
         "affinity": {
             "nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{

@@ -11,7 +11,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from components.aws.subnet_plan import MAX_AZS, plan_subnets
 from components.facts import eks_calendar
 from components.facts import catalogs
-from components.versions import EKS_ADDONS
+from components.versions import EKS_ADDONS, EKS_AMI_RELEASES
 from stacks.config.base import (
     Model, api_allow_list, is_prod, is_rfc1918, parse_cidr, private_range, publish, published,
 )
@@ -130,6 +130,13 @@ class NodeGroupConfig(Model):
     max_size: Annotated[int, Field(ge=1, le=450)]
     desired_size: Annotated[int, Field(ge=0, le=450)] | None = None
     disk_size: Annotated[int, Field(ge=20, le=16384)] = 50
+    # Root volume type (in the launch template; gp2 and gp3 take 1-16384 GiB, botocore ec2 VolumeType).
+    disk_type: Literal["gp3", "gp2"] = "gp3"
+    # Rolling updates (botocore eks NodegroupUpdateConfig): at most maxUnavailable nodes (1-100) or
+    # maxUnavailablePercentage (1-100, default 33) replaced at once; set one of them.
+    max_unavailable: Annotated[int, Field(ge=1, le=100)] | None = None
+    max_unavailable_percentage: Annotated[int, Field(ge=1, le=100)] | None = None
+    auto_repair: bool = True  # EKS node auto repair (nodeRepairConfig.enabled)
     labels: dict[str, str] = {}
     taints: list[Taint] = []
 
@@ -174,6 +181,20 @@ class NodeGroupConfig(Model):
             raise ValueError(f"invalid node labels: {'; '.join(problems)}")
         return v
 
+    @field_validator("max_unavailable_percentage")
+    @classmethod
+    def _one_update_limit(cls, v: int | None, info: ValidationInfo) -> int | None:
+        if v is not None and info.data.get("max_unavailable") is not None:
+            raise ValueError("set maxUnavailable or maxUnavailablePercentage, not both (EKS takes one)")
+        return v
+
+    @property
+    def update_limit(self) -> tuple[int | None, int | None]:
+        """(maxUnavailable, maxUnavailablePercentage): the one set, else 33 %."""
+        if self.max_unavailable is not None:
+            return self.max_unavailable, None
+        return None, self.max_unavailable_percentage or 33
+
     @property
     def desired(self) -> int:
         return self.desired_size if self.desired_size is not None else max(self.min_size, 1)
@@ -199,6 +220,9 @@ class EksConfig(Model):
         if v not in EKS_ADDONS:
             raise ValueError(f"Kubernetes version {v!r} has no pinned add-on versions; "
                              f"allowed: {', '.join(sorted(EKS_ADDONS))} (components/versions.py)")
+        if v not in EKS_AMI_RELEASES:
+            raise ValueError(f"Kubernetes version {v!r} has no pinned AMI release; "
+                             f"allowed: {', '.join(sorted(EKS_AMI_RELEASES))} (components/versions.py EKS_AMI_RELEASES)")
         return v
 
     @field_validator("public_access_cidrs")

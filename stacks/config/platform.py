@@ -101,7 +101,9 @@ class KarpenterConfig(Model):
 
     enabled: bool = True
     replicas: Annotated[int, Field(ge=1, le=3)] = 1
-    ami_alias: str = "al2023@latest"  # EC2NodeClass amiSelectorTerms[].alias
+    # EC2NodeClass amiSelectorTerms[].alias; default: the pinned release of twincloud:eks.version
+    # (components/versions.py EKS_AMI_RELEASES), the managed node groups' AMI.
+    ami_alias: str | None = None
     node_pools: list[NodePoolConfig] = [NodePoolConfig(name="on-demand", cpu_limit="16", memory_limit="64Gi")]
 
     @field_validator("replicas")
@@ -113,11 +115,18 @@ class KarpenterConfig(Model):
 
     @field_validator("ami_alias")
     @classmethod
-    def _alias(cls, v: str) -> str:
+    def _alias(cls, v: str | None) -> str | None:
         # EC2NodeClass CRD: alias pattern ^[a-zA-Z0-9]+@.+$ and family al2023|bottlerocket|al2|windows2019|windows2022
+        if v is None:
+            return v
         family, _, version = v.partition("@")
         if family not in ("al2023", "bottlerocket") or not version:
-            raise ValueError(f"{v!r}: use al2023@<version> or bottlerocket@<version> (e.g. al2023@latest)")
+            raise ValueError(f"{v!r}: use al2023@v<YYYYMMDD> or bottlerocket@v<version> (e.g. al2023@v20260714), "
+                             "or leave it unset for the pinned release")
+        if version == "latest":
+            raise ValueError(f"{v!r} floats: every new AMI would roll every Karpenter node; pin a release "
+                             "(e.g. al2023@v20260714) or leave it unset for the pinned release "
+                             "(components/versions.py EKS_AMI_RELEASES)")
         return v
 
     @model_validator(mode="after")

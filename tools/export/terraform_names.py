@@ -39,6 +39,10 @@ TF_TYPES: dict[str, tuple[str, str]] = {
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ("aws_default_security_group", BRIDGE_METADATA),
     "aws:ec2/eip:Eip": ("aws_eip", BRIDGE_METADATA),
     "aws:ec2/flowLog:FlowLog": ("aws_flow_log", BRIDGE_METADATA),
+    "aws:ec2/launchTemplate:LaunchTemplate": (
+        "aws_launch_template", "pulumi_aws 7.51.1 ec2/launch_template.py (the Terraform provider's Launch Template "
+        "resource, import id lt-...); checkov 3.3.30 checkov/terraform/checks/resource/aws/IMDSv1Disabled.py and "
+        "LaunchTemplateMetadataHop.py check aws_launch_template (not re-read in " + BRIDGE_METADATA + ")"),
     "aws:ec2/internetGateway:InternetGateway": ("aws_internet_gateway", BRIDGE_METADATA),
     "aws:ec2/natGateway:NatGateway": ("aws_nat_gateway", BRIDGE_METADATA),
     "aws:ec2/routeTable:RouteTable": ("aws_route_table", BRIDGE_METADATA),
