@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from components.azure.acr_push_identity import AcrPushIdentity, AcrPushIdentityArgs, mirror_repositories
 from components.azure.aks import AksCluster, AksClusterArgs, NodePoolSpec
 from components.azure.key_vault import GeneratedSecretSpec, KeyVault, KeyVaultArgs
 from components.azure.managed_redis import PRIVATE_LINK_GROUP, ManagedRedis, ManagedRedisArgs
@@ -105,7 +106,10 @@ def build_azure(cfg: StackConfig, prefix: str, egress_ips: pulumi.Input[list[str
         public_network_access=az.acr.public_network_access,
         quarantine=az.acr.quarantine,
         protect=cfg.protect_stateful,
+        retention_days=az.acr.retention_days,
+        replication_locations=list(az.acr.replication_locations),
     ))
+    _image_mirror(cfg, prefix, rg, location, acr)
     redis, redis_id, redis_group = _session_store(cfg, prefix, rg, location, zones, principals)
     sb = az.service_bus
     service_bus = ServiceBus(f"{prefix}-sb", ServiceBusArgs(
@@ -185,6 +189,26 @@ def build_azure(cfg: StackConfig, prefix: str, egress_ips: pulumi.Input[list[str
     ))
     return AzurePlatform(vnet=vnet, aks=aks, acr=acr, redis=redis, service_bus=service_bus,
                          key_vault=key_vault, workload_identities=identities, private_endpoints=endpoints)
+
+
+def _image_mirror(cfg: StackConfig, prefix: str, rg: pulumi.Input[str], location: str,
+                  acr: ContainerRegistry) -> AcrPushIdentity | None:
+    """The identity CI copies ECR images into ACR with, and what the copy job and the DR check read."""
+    pushers = cfg.azure.acr.ci_pushers
+    if not pushers:
+        return None
+    identity = AcrPushIdentity(f"{prefix}-acr-push", AcrPushIdentityArgs(
+        resource_group_name=rg, location=location, registry_id=acr.registry_id,
+        subjects={p.name: p.subject for p in pushers},
+    ))
+    pulumi.export("imageMirror", {
+        "clientId": identity.client_id,
+        "acrLoginServer": acr.login_server,
+        "acrName": acr.registry_name,
+        # The same list ECR's repositories come from (twincloud:ecr.repositories, namespace = prefix).
+        "repositories": mirror_repositories(prefix, list(cfg.ecr.repositories)),
+    })
+    return identity
 
 
 def _session_store(cfg: StackConfig, prefix: str, rg: pulumi.Input[str], location: str, zones: list[str],

@@ -37,6 +37,7 @@ DNS_ZONE_GROUP = "azure-native:network:PrivateDnsZoneGroup"
 # One more prod plan with the other choices switched on, shared by every test that needs them.
 PROD_ALTERNATIVE = (
     "twincloud:azure.location=northeurope",
+    "twincloud:azure.acr.replicationLocations=[]",
     "twincloud:azure.aks.privateCluster=true",
     "twincloud:azure.aks.apiServerAuthorizedIpRanges=[]",
     "twincloud:azure.aks.identity=systemAssigned",

@@ -74,7 +74,8 @@ def test_prod_rules(override, key, text):
 def test_prod_rules_do_not_apply_to_other_environments():
     # the same values are fine when the stack is not prod
     wire, _ = _wire_config(config_with("prod", "twincloud:environment=dev", f"{A}.redis.highAvailability=false",
-                                       f"{A}.acr.sku=Basic", f"{A}.zones=[]", f"{A}.serviceBus.localAuth=true"))
+                                       f"{A}.acr.sku=Basic", f"{A}.zones=[]", f"{A}.serviceBus.localAuth=true",
+                                       f"{A}.acr.replicationLocations=[]", f"!{A}.acr.untaggedRetention"))
     cfg = load_config(wire, stack="dev")
     assert cfg.azure.redis.high_availability is False and cfg.azure.service_bus.local_auth is True
 
@@ -135,7 +136,8 @@ def test_cilium_with_node_subnet_ips_is_accepted():
 
 
 def test_private_registry_needs_premium():
-    found = problems("prod", "twincloud:environment=dev", f"{A}.acr.sku=Standard", f"{A}.acr.publicNetworkAccess=false")
+    found = problems("prod", "twincloud:environment=dev", f"{A}.acr.sku=Standard", f"{A}.acr.publicNetworkAccess=false",
+                     f"{A}.acr.replicationLocations=[]", f"!{A}.acr.untaggedRetention")  # Premium-only keys of prod
     assert found == ["twincloud:azure.acr.publicNetworkAccess: a registry without public access is reached through a "
                      "private endpoint, which needs sku Premium (got false)"]
 

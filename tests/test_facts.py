@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # so a wrong id in the table fails here. Assignment name -> role GUID.
 GRANTS = [
     ("twincloud-prod-acr-kubelet-acrpull", "7f951dda-4ed3-4680-a7ca-43fe172d538d"),  # AcrPull
+    ("twincloud-prod-acr-push-acrpush", "8311e382-0749-4cb8-b61a-304f252e45ec"),  # AcrPush
     ("twincloud-prod-sb-queue-orders-send-api", "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"),  # SB Data Sender
     ("twincloud-prod-sb-topic-events-send-api", "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"),
     ("twincloud-prod-sb-queue-orders-receive-worker", "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"),  # SB Data Receiver

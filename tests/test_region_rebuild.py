@@ -27,6 +27,7 @@ from tools.mocks import availability_zones
 ORIGINAL_REGION = "eu-west-1"
 ORIGINAL_AZURE_LOCATION = "westeurope"
 NEW_AZURE_LOCATION = "northeurope"
+NEW_ACR_REPLICA = "swedencentral"
 
 # Inputs that hold a resource's own physical name in a namespace shared across regions
 # (DNS-visible or account-wide): two regions of one stack must never produce the same one.
@@ -101,6 +102,8 @@ def _location_overrides(stack: str = "prod") -> list[str]:
     azure = config.get("twincloud:azure")
     if isinstance(azure, dict) and "location" in azure:
         flags.append(f"twincloud:azure.location={NEW_AZURE_LOCATION}")
+        if NEW_AZURE_LOCATION in (azure.get("acr") or {}).get("replicationLocations", []):
+            flags.append(f"twincloud:azure.acr.replicationLocations=[{NEW_ACR_REPLICA}]")  # runbook step 3
     if "azure-native:location" in config:
         flags.append(f"azure-native:location={NEW_AZURE_LOCATION}")
     return flags

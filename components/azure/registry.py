@@ -9,6 +9,10 @@ Secure defaults, a sentence each:
 * anonymous pull is off, and a private Premium registry also blocks export of images;
 * Premium is zone-redundant (required in prod); Basic/Standard are for dev only;
 * public network access is a named, explicit choice (``public_network_access``);
+* a Premium registry deletes untagged manifests after ``retention_days`` (7 by default), so tags
+  overwritten by re-pushes do not pile up; deploys pull by tag, never by an untagged digest;
+* ``replication_locations`` geo-replicates a Premium registry (zone-redundant replicas): pulls
+  keep working when the home region is down, only registry configuration waits for it;
 * image quarantine (``quarantine``) is off unless asked for: with it on, a pushed image
   cannot be pulled until a scanner holding the quarantine-writer role marks it verified,
   and the platform ships no such scanner (docs/security.md).
@@ -16,7 +20,7 @@ Secure defaults, a sentence each:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_azure_native.authorization as authorization
@@ -41,6 +45,8 @@ class ContainerRegistryArgs:
     registry_name: str | None = None  # default: global_name("acr", stack, location)
     quarantine: bool = False  # needs a scanner that releases images (docs/security.md)
     protect: bool = False  # prod: the images a DR start depends on must survive a mistaken destroy
+    retention_days: int | None = 7  # untagged manifests; Premium only (None: keep them)
+    replication_locations: list[str] = field(default_factory=list)  # Premium only
 
 
 def registry_name_for(stack: str, location: str) -> str:
@@ -49,13 +55,17 @@ def registry_name_for(stack: str, location: str) -> str:
 
 
 def _policies(args: ContainerRegistryArgs, premium: bool) -> containerregistry.PoliciesArgs | None:
-    """Export blocking (needs a Premium registry closed to the public network) and quarantine."""
+    """Export blocking (needs a Premium registry closed to the public network), quarantine and the
+    retention of untagged manifests (Premium only)."""
     block_export = premium and not args.public_network_access
-    if not block_export and not args.quarantine:
+    retention = premium and args.retention_days is not None
+    if not block_export and not args.quarantine and not retention:
         return None
     return containerregistry.PoliciesArgs(
         export_policy=containerregistry.ExportPolicyArgs(status="disabled") if block_export else None,
         quarantine_policy=containerregistry.QuarantinePolicyArgs(status="enabled") if args.quarantine else None,
+        retention_policy=containerregistry.RetentionPolicyArgs(status="enabled", days=args.retention_days)
+        if retention else None,
     )
 
 
@@ -69,6 +79,8 @@ class ContainerRegistry(pulumi.ComponentResource):
     def __init__(self, name: str, args: ContainerRegistryArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         if args.sku not in SKUS:
             raise ValueError(f"sku must be one of {SKUS}")
+        if args.replication_locations and args.sku != "Premium":
+            raise ValueError("geo-replication needs sku Premium")
         super().__init__("twincloud:azure:ContainerRegistry", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         premium = args.sku == "Premium"
@@ -87,6 +99,18 @@ class ContainerRegistry(pulumi.ComponentResource):
             policies=_policies(args, premium),
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
+        self.replicas = [
+            containerregistry.Replication(
+                child_name(name, "replica", loc),
+                registry_name=self.registry.name,
+                replication_name=loc,
+                resource_group_name=args.resource_group_name,
+                location=loc,
+                zone_redundancy="Enabled",
+                opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            )
+            for loc in args.replication_locations
+        ]
         self.acr_pull = authorization.RoleAssignment(
             child_name(name, "kubelet-acrpull"),
             scope=self.registry.id,

@@ -13,6 +13,7 @@ from components.facts.azure import BUILT_IN_ROLES
 
 # The GUIDs live, with their sources, in components/facts/azure.py (BUILT_IN_ROLES).
 ACR_PULL = BUILT_IN_ROLES["AcrPull"].value
+ACR_PUSH = BUILT_IN_ROLES["AcrPush"].value
 SERVICE_BUS_DATA_SENDER = BUILT_IN_ROLES["Azure Service Bus Data Sender"].value
 SERVICE_BUS_DATA_RECEIVER = BUILT_IN_ROLES["Azure Service Bus Data Receiver"].value
 KEY_VAULT_SECRETS_USER = BUILT_IN_ROLES["Key Vault Secrets User"].value

@@ -17,6 +17,9 @@ BUILT_IN_ROLES: dict[str, Fact] = {
     "AcrPull": Fact(
         "7f951dda-4ed3-4680-a7ca-43fe172d538d",
         f"{_AZURE_DOCS}containers.md @0088bfa77543 (## AcrPull); {_ROLES_DOC}containers#acrpull"),
+    "AcrPush": Fact(
+        "8311e382-0749-4cb8-b61a-304f252e45ec",
+        f"{_AZURE_DOCS}containers.md @0088bfa77543 (## AcrPush); {_ROLES_DOC}containers#acrpush"),
     "Azure Service Bus Data Sender": Fact(
         "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
         f"{_AZURE_DOCS}integration.md (## Azure Service Bus Data Sender); "
@@ -156,8 +159,82 @@ AZURE_CACHE_FOR_REDIS_RETIREMENT: dict[str, Fact] = {
                                 "create one"),
 }
 
+# Azure Container Registry: what keeping it in step with ECR, and its data settings, rely on.
+_ACR_DOCS = "MicrosoftDocs/azure-management-docs articles/container-registry/"
+ACR: dict[str, Fact] = {
+    # Artifact cache upstreams: Docker Hub, Microsoft Artifact Registry, AWS ECR *Public Gallery*,
+    # GitHub Container Registry, Quay, registry.k8s.io, Google Container Registry. Private ECR is not
+    # one, and a cache fills only on the first pull of each tag.
+    "artifact_cache_private_ecr": Fact(False, f"{_ACR_DOCS}artifact-cache-overview.md @0161e50c1106 "
+                                       "(## Upstream support; ## Current limitations)"),
+    # The retention policy for untagged manifests is a (preview) feature of Premium registries;
+    # 0-365 days, 7 when not given; it applies only to manifests untagged after it is enabled.
+    "retention_premium_only": Fact(True, f"{_ACR_DOCS}container-registry-retention-policy.md @064a6550eb2d"),
+    "retention_days_range": Fact((0, 365), f"{_ACR_DOCS}container-registry-retention-policy.md @064a6550eb2d "
+                                 "(az acr config retention update --days)"),
+    # Registry.policies.retentionPolicy {days, status}; SDK defaults days 7, status disabled.
+    "retention_sdk": Fact("PoliciesArgs.retention_policy = RetentionPolicyArgs(days, status)",
+                          f"{_SDK}/containerregistry/_inputs.py:3545 RetentionPolicyArgs (API 2023-01-01-preview)"),
+    # Geo-replication: one Replication resource per extra location (Premium), itself zone redundant or not.
+    "replication_sdk": Fact("containerregistry.Replication(registry_name, location, zone_redundancy, "
+                            "region_endpoint_enabled)",
+                            f"{_SDK}/containerregistry/replication.py:23 (API 2024-11-01-preview)"),
+    # "Geo-replication requires the Premium SKU"; "Zone redundancy is always enabled for geo-replicas";
+    # a home-region outage stops only control-plane operations (push/pull go on through the replicas).
+    "replication_premium_only": Fact(True, f"{_ACR_DOCS}container-registry-geo-replication.md @02a3fb9928ed "
+                                     "(intro; ### Data plane high availability; ### Home region outage behavior)"),
+}
+
+# GitHub Actions OIDC, as Entra federated identity credentials on a user-assigned identity see it.
+GITHUB_OIDC: dict[str, Fact] = {
+    "issuer": Fact("https://token.actions.githubusercontent.com",
+                   "https://learn.microsoft.com/entra/workload-id/workload-identity-federation-create-trust-"
+                   "user-assigned-managed-identity; cwe1ss/microservices-template@650565fb "
+                   "infrastructure/platform/github-identity-resources.bicep"),
+    # sub claim of a job in a GitHub environment / on a branch.
+    "subject_environment": Fact("repo:<owner>/<repo>:environment:<name>",
+                                "cwe1ss/microservices-template@650565fb infrastructure/platform/"
+                                "github-identity-resources.bicep; docs/ci.md (the deploy role's trust)"),
+    "subject_branch": Fact("repo:<owner>/<repo>:ref:refs/heads/<branch>",
+                           "cwe1ss/microservices-template@650565fb infrastructure/platform/"
+                           "github-identity-resources.bicep"),
+    # At most 20 federated identity credentials on one application or user-assigned identity.
+    "max_credentials": Fact(20, "https://learn.microsoft.com/entra/workload-id/workload-identity-federation-"
+                            "create-trust-user-assigned-managed-identity (Important considerations)"),
+}
+
+# AKS planned maintenance and API server settings (pinned SDK: containerservice API 2025-09-01).
+_AKS_DOCS = "MicrosoftDocs/azure-aks-docs@fb060abe articles/aks/"
+AKS_MAINTENANCE: dict[str, Fact] = {
+    "auto_upgrade_config": Fact("aksManagedAutoUpgradeSchedule", f"{_AKS_DOCS}planned-maintenance.md "
+                                "(## Schedule configuration types for planned maintenance)"),
+    "node_os_config": Fact("aksManagedNodeOSUpgradeSchedule", f"{_AKS_DOCS}planned-maintenance.md "
+                           "(## Schedule configuration types for planned maintenance)"),
+    # "When you're using auto-upgrade ... use a maintenance window with a duration of four hours or more";
+    # the SDK: "Length of maintenance window range from 4 to 24 hours".
+    "duration_hours": Fact((4, 24), f"{_AKS_DOCS}planned-maintenance.md (## Create a maintenance window); "
+                           f"{_SDK}/containerservice/_inputs.py:3763 MaintenanceWindowArgs.duration_hours"),
+    "week_days": Fact(("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"),
+                      f"{_SDK}/containerservice/_enums.py:1224 WeekDay"),
+    "resource": Fact("containerservice.MaintenanceConfiguration(config_name, maintenance_window)",
+                     f"{_SDK}/containerservice/maintenance_configuration.py (API 2025-09-01)"),
+}
+AKS_API_SERVER: dict[str, Fact] = {
+    "disable_run_command": Fact("apiServerAccessProfile.disableRunCommand",
+                                f"{_SDK}/containerservice/_inputs.py:4090 ManagedClusterAPIServerAccessProfileArgs"),
+    "vnet_integration": Fact("apiServerAccessProfile.enableVnetIntegration + subnetId (GA API 2025-09-01)",
+                             f"{_SDK}/containerservice/_inputs.py:4093,4095; {_AKS_DOCS}api-server-vnet-"
+                             "integration.md (available in all GA public cloud regions except qatarcentral)"),
+    # Bring-your-own VNet: a subnet of at least /28 delegated to Microsoft.ContainerService/managedClusters,
+    # and the cluster identity needs permissions on it.
+    "vnet_integration_subnet": Fact(("Microsoft.ContainerService/managedClusters", 28),
+                                    f"{_AKS_DOCS}api-server-vnet-integration.md (### AKS Standard: "
+                                    "bring-your-own VNet)"),
+}
+
 TABLES = ("BUILT_IN_ROLES", "ENTRA_APPLICATIONS", "PRIVATE_DNS_ZONES", "MANAGED_REDIS",
-          "AZURE_CACHE_FOR_REDIS_RETIREMENT", "AKS_LOG_CATEGORIES", "CONTAINER_INSIGHTS_CONFIG", "SDK_PROPERTIES")
+          "AZURE_CACHE_FOR_REDIS_RETIREMENT", "AKS_LOG_CATEGORIES", "CONTAINER_INSIGHTS_CONFIG", "SDK_PROPERTIES",
+          "ACR", "GITHUB_OIDC", "AKS_MAINTENANCE", "AKS_API_SERVER")
 
 
 def managed_redis_skus() -> tuple[str, ...]:

@@ -285,6 +285,33 @@ class AksConfig(Model):
 
 # -- registry, cache, messaging, secrets --------------------------------------------------------
 
+# The ``sub`` claim of a GitHub Actions job in an environment or on a branch/tag (components/facts/azure.py
+# GITHUB_OIDC); exact, as Entra matches federated credential subjects exactly.
+GITHUB_SUBJECT = re.compile(r"repo:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+:(environment:[A-Za-z0-9_.-]+|ref:refs/(heads|tags)/[^\s*?]+)")
+
+
+class CiPusherConfig(Model):
+    """One entry of ``twincloud:azure.acr.ciPushers``: a GitHub Actions job that copies images ECR -> ACR."""
+
+    name: str
+    subject: str
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not K8S_NAME.fullmatch(v) or len(v) > 40:
+            raise ValueError("use 1-40 lower-case letters, digits and '-' (it names the federated credential)")
+        return v
+
+    @field_validator("subject")
+    @classmethod
+    def _subject(cls, v: str) -> str:
+        if not GITHUB_SUBJECT.fullmatch(v):
+            raise ValueError("not a GitHub Actions OIDC subject; use repo:<owner>/<repo>:environment:<name> "
+                             "or repo:<owner>/<repo>:ref:refs/heads/<branch> (no wildcards: Entra matches exactly)")
+        return v
+
+
 class AcrConfig(Model):
     """``twincloud:azure.acr``."""
 
@@ -294,6 +321,19 @@ class AcrConfig(Model):
     # Quarantine pushed images until a scanner marks them verified (off: the platform ships no
     # such scanner, and quarantined images cannot be pulled; docs/security.md).
     quarantine: bool = False
+    # Delete untagged manifests after untaggedRetentionDays (Premium only; prod keeps it on).
+    untagged_retention: bool = True
+    untagged_retention_days: Annotated[int, Field(ge=0, le=365)] = 7
+    # Extra Azure locations the registry is geo-replicated to (Premium only).
+    replication_locations: list[str] = []
+    # GitHub Actions jobs allowed to push (AcrPush on this registry only), which copy every image
+    # pushed to ECR into ACR (.github/workflows/mirror-image.yml; docs/dr.md).
+    ci_pushers: list[CiPusherConfig] = []
+
+    @property
+    def retention_days(self) -> int | None:
+        """The retention the registry gets: none below Premium, where the feature does not exist."""
+        return self.untagged_retention_days if self.sku == "Premium" and self.untagged_retention else None
 
     @field_validator("sku")
     @classmethod
@@ -302,11 +342,54 @@ class AcrConfig(Model):
             raise ValueError("prod needs the Premium registry SKU (zone redundancy); Basic/Standard are for dev")
         return v
 
+    @field_validator("replication_locations")
+    @classmethod
+    def _replicas(cls, v: list[str]) -> list[str]:
+        bad = [loc for loc in v if azure_location_problem(loc)]
+        if bad:
+            raise ValueError(f"not Azure locations: {bad}; {azure_location_problem(bad[0])}")
+        if len(set(v)) != len(v):
+            raise ValueError("replicationLocations must be unique")
+        return v
+
+    @field_validator("ci_pushers")
+    @classmethod
+    def _pushers(cls, v: list[CiPusherConfig]) -> list[CiPusherConfig]:
+        from components.facts.azure import GITHUB_OIDC
+
+        limit = GITHUB_OIDC["max_credentials"].value
+        if len(v) > limit:
+            raise ValueError(f"at most {limit} federated credentials fit on one identity; got {len(v)}")
+        for what, values in (("names", [p.name for p in v]), ("subjects", [p.subject for p in v])):
+            dupes = sorted({x for x in values if values.count(x) > 1})
+            if dupes:
+                raise ValueError(f"duplicate {what} {dupes}")
+        return v
+
     @model_validator(mode="after")
-    def _private(self) -> AcrConfig:
+    def _private(self, info: ValidationInfo) -> AcrConfig:
+        problems: list[tuple[tuple[str | int, ...], str, Any]] = []
         if not self.public_network_access and self.sku != "Premium":
-            raise problems_error([(("publicNetworkAccess",), "a registry without public access is reached through "
-                                   "a private endpoint, which needs sku Premium", self.public_network_access)])
+            problems.append((("publicNetworkAccess",), "a registry without public access is reached through "
+                             "a private endpoint, which needs sku Premium", self.public_network_access))
+        premium_only = [("replicationLocations", bool(self.replication_locations), "geo-replication"),
+                         ("untaggedRetention", "untagged_retention" in self.model_fields_set
+                          and self.untagged_retention, "the retention policy for untagged manifests")]
+        for key, used, what in premium_only:
+            if used and self.sku != "Premium":
+                problems.append(((key,), f"{what} is a Premium feature; set sku Premium or remove {key}", None))
+        if is_prod(info):
+            if not self.untagged_retention:
+                problems.append((("untaggedRetention",), "prod keeps the retention policy on, so overwritten "
+                                 "tags do not pile up as untagged manifests; set it true (days: "
+                                 "untaggedRetentionDays, 0-365)", None))
+            if not self.ci_pushers:
+                problems.append((("ciPushers",), "the warm standby has no images unless CI copies them from ECR "
+                                 "into ACR: add the GitHub Actions job that pushes images, e.g. "
+                                 "{name: apps, subject: 'repo:<owner>/<repo>:environment:production'} (docs/dr.md)",
+                                 None))
+        if problems:
+            raise problems_error(problems)
         return self
 
 
@@ -645,6 +728,15 @@ class AzureConfig(Model):
                                        f"{layout.usable_aks_ips} (Azure keeps {AZURE_RESERVED_IPS}); use 'overlay', "
                                        "a larger addressSpace, or fewer maxPods/maxCount", None)])
         return aks
+
+    @field_validator("acr")
+    @classmethod
+    def _acr_replicas(cls, acr: AcrConfig, info: ValidationInfo) -> AcrConfig:
+        location = info.data.get("location")
+        if location in acr.replication_locations:
+            raise problems_error([(("replicationLocations",), f"{location} is the registry's own location "
+                                   "(azure.location); list only other locations", location)])
+        return acr
 
     @field_validator("workload_identities")
     @classmethod

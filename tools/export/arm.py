@@ -37,6 +37,8 @@ ARM_TYPES: dict[str, tuple[str, str]] = {
     "azure-native:resources:ResourceGroup": ("Microsoft.Resources/resourceGroups", "{resourceGroupName}"),
     "azure-native:authorization:RoleAssignment": ("Microsoft.Authorization/roleAssignments", "{roleAssignmentName}"),
     "azure-native:containerregistry:Registry": ("Microsoft.ContainerRegistry/registries", "{registryName}"),
+    "azure-native:containerregistry:Replication": (
+        "Microsoft.ContainerRegistry/registries/replications", "{registryName}/{replicationName}"),
     "azure-native:containerservice:ManagedCluster": ("Microsoft.ContainerService/managedClusters", "{resourceName}"),
     "azure-native:keyvault:Vault": ("Microsoft.KeyVault/vaults", "{vaultName}"),
     "azure-native:keyvault:Secret": ("Microsoft.KeyVault/vaults/secrets", "{vaultName}/{secretName}"),
