@@ -14,6 +14,7 @@ ROWS = {
     "aws:elasticache/replicationGroup:ReplicationGroup": "Sessions (AWS)",
     "aws:s3/bucket:Bucket": "Logs and traces (Loki, Tempo)",
     "azure-native:containerregistry:Registry": "Container images, Azure",
+    "azure-native:containerregistry:Replication": "Container images, Azure",
     "azure-native:keyvault:Vault": "Secrets (Azure)",
     "azure-native:redisenterprise:RedisEnterprise": "Sessions (Azure)",
     "azure-native:redisenterprise:Database": "Sessions (Azure)",
