@@ -24,7 +24,7 @@ from typing import Any
 from pulumi_policy import Severity
 
 from components import versions as pins
-from policies.common import MANDATORY, UNKNOWN, Res, ResourceRule, walk, string_list
+from policies.common import MANDATORY, UNKNOWN, Res, ResourceRule, as_list, get, walk, string_list
 
 HELM_TYPES = ("kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart")
 DEFAULT_FLOATING_TAGS = ["latest", "stable", "main", "master", "edge", "nightly", "dev"]
@@ -275,6 +275,34 @@ def check_addon(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
         yield f"EKS add-on {name!r} version {version!r} is not pinned; pinned versions: {sorted(pinned)}"
 
 
+# -- node images ---------------------------------------------------------------------------
+
+def check_node_image(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
+    """Managed node groups pin ``releaseVersion`` and Karpenter's EC2NodeClass a dated alias,
+    both from ``EKS_AMI_RELEASES`` (unset or ``@latest``: whatever AMI is newest that day)."""
+    releases = getattr(pins, "EKS_AMI_RELEASES", {})
+    if res.type == "aws:eks/nodeGroup:NodeGroup":
+        version, release = res.get("version"), res.get("releaseVersion")
+        if UNKNOWN in (version, release):
+            return
+        pin = releases.get(version)
+        if not release:
+            yield ("no releaseVersion: EKS would boot the newest AMI of the day, so a rebuild differs from what "
+                   f"was tested; pin {pin.release_version if pin else 'one'} (components/versions.py EKS_AMI_RELEASES)")
+        elif pin is None or release != pin.release_version:
+            yield (f"releaseVersion {release!r} is not the pinned AMI release for Kubernetes {version} "
+                   f"({pin.release_version if pin else 'none pinned'}; components/versions.py EKS_AMI_RELEASES)")
+        return
+    terms = res.get("spec", "amiSelectorTerms")
+    if terms is UNKNOWN:
+        return
+    aliases = [get(t, "alias") for t in as_list(terms)]
+    for alias in aliases:
+        if isinstance(alias, str) and alias.endswith("@latest"):
+            yield (f"amiSelectorTerms alias {alias!r} floats: every AMI AWS publishes rolls every node; use the "
+                   "pinned al2023@v<date> (components/versions.py EKS_AMI_RELEASES karpenter_alias)")
+
+
 HELM_CHART_PINNED = ResourceRule(
     name="helm-chart-pinned",
     description="Every Helm release names a chart, exact version and repository from the pins table",
@@ -313,5 +341,17 @@ EKS_ADDON_PINNED = ResourceRule(
     tags=["versions", "eks"],
 )
 
-POLICIES = [HELM_CHART_PINNED, CONTAINER_IMAGE_PINNED, EKS_ADDON_PINNED]
+NODE_IMAGE_PINNED = ResourceRule(
+    name="eks-node-image-pinned",
+    description="EKS managed node groups and Karpenter EC2NodeClasses boot a pinned AMI release",
+    check=check_node_image,
+    resource_types=("aws:eks/nodeGroup:NodeGroup", "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass"),
+    severity=Severity.MEDIUM,
+    enforcement=MANDATORY,
+    remediation="Take releaseVersion (node groups) and the al2023@v<date> alias (Karpenter) from "
+                "components/versions.py EKS_AMI_RELEASES; docs/runbooks/node-images.md rolls to a new release.",
+    tags=["versions", "eks"],
+)
+
+POLICIES = [HELM_CHART_PINNED, CONTAINER_IMAGE_PINNED, EKS_ADDON_PINNED, NODE_IMAGE_PINNED]
 

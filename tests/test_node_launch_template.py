@@ -219,3 +219,21 @@ def test_bad_node_config_exits_2_without_a_traceback():
                             text=True, timeout=120)
     assert result.returncode == 2 and "Traceback" not in result.stderr and result.stdout == ""
     assert "twincloud:eks.nodeGroups[0].maxUnavailable" in result.stderr
+
+
+def test_node_group_without_the_pinned_release_is_reported(dev_plan):
+    group = dev_plan.one(NODEGROUP, "twincloud-dev-eks-general")
+    assert messages([group], "eks-node-image-pinned") == []
+    unset = messages([with_value(group, ("releaseVersion",), DELETE)], "eks-node-image-pinned")
+    assert len(unset) == 1 and unset[0].startswith("no releaseVersion: EKS would boot the newest AMI of the day")
+    other = messages([with_value(group, ("releaseVersion",), "1.35.6-20260709")], "eks-node-image-pinned")
+    assert other == ["releaseVersion '1.35.6-20260709' is not the pinned AMI release for Kubernetes 1.35 "
+                     "(1.35.6-20260714; components/versions.py EKS_AMI_RELEASES)"]
+
+
+def test_karpenter_nodeclass_on_latest_is_reported(dev_plan):
+    nodeclass = dev_plan.one(NODECLASS, "twincloud-dev-karpenter-nodeclass-default")
+    assert messages([nodeclass], "eks-node-image-pinned") == []
+    floating = with_value(nodeclass, ("spec", "amiSelectorTerms", 0, "alias"), "al2023@latest")
+    (found,) = messages([floating], "eks-node-image-pinned")
+    assert found.startswith("amiSelectorTerms alias 'al2023@latest' floats")
