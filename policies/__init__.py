@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from policies import (aws_security, azure_security, baseline, k8s_workloads, monitoring_config, placement, platform,
-                      stack_rules, tagging, versions, vpc_endpoints, workloads)
+from policies import (aws_security, azure_security, baseline, eks_access, k8s_workloads, monitoring_config, placement,
+                      platform, stack_rules, tagging, versions, vpc_endpoints, workloads)
 
 PACK_NAME = "twincloud-policies"
 PACK_DESCRIPTION = ("twincloud schemas: tagging and naming, pinned versions, monitoring config, "
@@ -35,6 +35,7 @@ POLICIES = [
     *stack_rules.POLICIES,
     *baseline.POLICIES,
     *vpc_endpoints.POLICIES,
+    *eks_access.POLICIES,
 ]
 
 __all__ = ["ENFORCEMENT_LEVEL", "INITIAL_CONFIG", "PACK_DESCRIPTION", "PACK_NAME", "POLICIES"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.aws.access_entries import AccessEntrySpec, AccessPolicySpec
 from components.aws.deploy_runner import DeployRunner, DeployRunnerArgs
 from components.aws.ecr import EcrRepositories, EcrRepositoriesArgs
 from components.aws.eks import EksCluster, EksClusterArgs, NodeGroupSpec
@@ -72,6 +73,9 @@ def build_aws(cfg: StackConfig, prefix: str) -> AwsPlatform:
         ],
         admin_principal_arns=admins,
         viewer_principal_arns=viewers,
+        access_entries=[AccessEntrySpec(e.principal_arn, [
+            AccessPolicySpec(p.policy, p.access_scope.type, list(p.access_scope.namespaces)) for p in e.policies])
+            for e in cfg.eks.access_entries],
         endpoint_public_access=cfg.eks.endpoint_public_access,
         public_access_cidrs=list(cfg.eks.public_access_cidrs),
         service_cidr=cfg.eks.service_cidr,

@@ -49,6 +49,10 @@ def prerequisites(cfg: StackConfig) -> list[Prerequisite]:
     for i, role in enumerate(cfg.eks.admin_role_names):
         out.append(Prerequisite("iam-role", role, f"twincloud:eks.adminRoleNames[{i}]",
                                 "an IAM role for people; gets an EKS access entry (cluster admin)"))
+    for i, entry in enumerate(cfg.eks.access_entries):
+        policies = ", ".join(f"{p.policy} ({p.access_scope.type})" for p in entry.policies)
+        out.append(Prerequisite("iam-principal", entry.principal_arn, f"twincloud:eks.accessEntries[{i}].principalArn",
+                                f"an IAM role or user; gets an EKS access entry with {policies}"))
     if cfg.azure is not None:
         for i, group in enumerate(cfg.azure.aks.admin_group_object_ids):
             out.append(Prerequisite("entra-group", group, f"twincloud:azure.aks.adminGroupObjectIds[{i}]",

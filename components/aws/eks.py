@@ -1,7 +1,8 @@
 """``EksCluster``: an EKS control plane with managed node groups and Pod Identity.
 
 Builds the cluster IAM role, a KMS key for secrets envelope encryption, the control-plane
-log group, the cluster (API authentication mode, private endpoint), admin access entries,
+log group, the cluster (API authentication mode, private endpoint), access entries (admins,
+the preview role's read-only view and ``accessEntries`` from config: components/aws/access_entries.py),
 the node IAM role, managed node groups spread over every private subnet, the pinned
 add-ons (vpc-cni, kube-proxy, eks-pod-identity-agent, coredns), a kubeconfig and a
 Kubernetes provider for later components.
@@ -43,9 +44,10 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from components.aws.access_entries import AccessEntrySpec, declare_access_entries
 from components.aws.iam import managed_policy_arn, service_trust_policy
 from components.facts import eks_calendar
-from components.facts.aws import EKS_ACCESS_POLICIES, managed_policy, service_principal
+from components.facts.aws import managed_policy, service_principal
 from components.aws.key_policies import ebs_key_policy, log_group_key_policy, role_key_policy
 from components.aws.node_launch_template import NodeLaunchTemplateArgs, node_launch_template
 from components.naming import child_name
@@ -56,10 +58,6 @@ NODE_ROLE_POLICIES = tuple(managed_policy(p) for p in (
     "AmazonEKS_CNI_Policy",
     "AmazonEC2ContainerRegistryReadOnly",
 ))
-CLUSTER_ADMIN_ACCESS_POLICY = "AmazonEKSClusterAdminPolicy"
-assert CLUSTER_ADMIN_ACCESS_POLICY in EKS_ACCESS_POLICIES
-ADMIN_VIEW_ACCESS_POLICY = "AmazonEKSAdminViewPolicy"
-assert ADMIN_VIEW_ACCESS_POLICY in EKS_ACCESS_POLICIES
 CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 # Add-ons that must run before nodes can become Ready; coredns needs nodes to schedule on.
 ADDONS_BEFORE_NODES = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent")
@@ -99,6 +97,8 @@ class EksClusterArgs:
     admin_principal_arns: list[pulumi.Input[str]] = field(default_factory=list)
     # Read-only principals (pull-request previews): AmazonEKSAdminViewPolicy, cluster-wide.
     viewer_principal_arns: list[pulumi.Input[str]] = field(default_factory=list)
+    # Further principals and their access policies (twincloud:eks.accessEntries), cluster- or namespace-scoped.
+    access_entries: list[AccessEntrySpec] = field(default_factory=list)
     endpoint_public_access: bool = False
     public_access_cidrs: list[str] = field(default_factory=list)
     service_cidr: str = "172.20.0.0/16"
@@ -243,26 +243,10 @@ class EksCluster(pulumi.ComponentResource):
         )
         cluster_name = self.cluster.name
 
-        # -- access entries (authentication mode API) ------------------------------------
-        # People and the deploy role administer the cluster; the preview role only reads it
-        # (access policy names: components/facts/aws.py EKS_ACCESS_POLICIES).
-        access = [("admin", p, CLUSTER_ADMIN_ACCESS_POLICY) for p in args.admin_principal_arns]
-        access += [("viewer", p, ADMIN_VIEW_ACCESS_POLICY) for p in args.viewer_principal_arns]
-        counters: dict[str, int] = {}
-        for kind, principal, policy_name in access:
-            i = counters[kind] = counters.get(kind, -1) + 1
-            entry = aws.eks.AccessEntry(
-                child_name(name, kind, i), cluster_name=cluster_name, principal_arn=principal,
-                type="STANDARD", opts=child,
-            )
-            aws.eks.AccessPolicyAssociation(
-                child_name(name, kind, i),
-                cluster_name=cluster_name,
-                principal_arn=principal,
-                policy_arn=f"arn:{partition}:eks::aws:cluster-access-policy/{policy_name}",
-                access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[entry]),
-            )
+        # -- access entries (authentication mode API): components/aws/access_entries.py ----
+        self.access_entries = declare_access_entries(
+            self, name, cluster_name, partition, admins=list(args.admin_principal_arns),
+            viewers=list(args.viewer_principal_arns), entries=list(args.access_entries))
 
         # -- add-ons that nodes need ---------------------------------------------------
         pins = EKS_ADDONS[args.version]

@@ -15,6 +15,7 @@ from components.versions import EKS_ADDONS, EKS_AMI_RELEASES
 from stacks.config.base import (
     Model, api_allow_list, is_prod, is_rfc1918, parse_cidr, private_range, publish, published,
 )
+from stacks.config.eks_access import AccessEntryConfig, access_entry_problems
 from stacks.config.kubernetes import label_problems, taint_key_problem, taint_value_problem
 from stacks.config.vpc_endpoints import VpcEndpointsConfig
 
@@ -207,6 +208,8 @@ class EksConfig(Model):
     endpoint_public_access: bool = False
     public_access_cidrs: list[str] = []
     admin_role_names: list[str] = []
+    # Further principals and their access policies (stacks/config/eks_access.py); after adminRoleNames.
+    access_entries: list[AccessEntryConfig] = []
     service_cidr: str = "172.20.0.0/16"
     log_retention_days: LogRetentionDays = 365
     node_groups: Annotated[list[NodeGroupConfig], Field(min_length=1)]
@@ -252,6 +255,14 @@ class EksConfig(Model):
         bad = [r for r in v if not re.fullmatch(r"[\w+=,.@-]{1,64}", r)]
         if bad:
             raise ValueError(f"not IAM role names: {bad}")
+        return v
+
+    @field_validator("access_entries")
+    @classmethod
+    def _access_entries(cls, v: list[AccessEntryConfig], info: ValidationInfo) -> list[AccessEntryConfig]:
+        problems = access_entry_problems(v, info.data.get("admin_role_names") or [])
+        if problems:
+            raise ValueError("; ".join(problems))
         return v
 
     @model_validator(mode="after")
