@@ -13,6 +13,10 @@ from collections.abc import Mapping
 
 import pulumi
 
+# The kind of an EKS access entry (admin, viewer, access): components/aws/access_entries.py sets
+# it, the eks-access-no-cluster-admin-for-non-admins rule reads it.
+ACCESS_TAG = "twincloud.io/access"
+
 
 def base_tags(environment: str, project: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The tag set every resource carries: Environment, Project, ManagedBy plus config extras."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from components.aws.access_entries import ACCESS_TAG
+from components.tagging import ACCESS_TAG
 from policies.common import MANDATORY, UNKNOWN, Graph, Res, StackRule, get
 
 ACCESS_ENTRY = "aws:eks/accessEntry:AccessEntry"

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from components.aws.access_entries import ACCESS_TAG
+from components.tagging import ACCESS_TAG
 from tests.policy_support import messages, with_value
 from tests.support import plan
 from tests.test_config_schema import one_problem

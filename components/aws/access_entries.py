@@ -28,8 +28,7 @@ import pulumi_aws as aws
 
 from components.facts.aws import access_policy_arn
 from components.naming import child_name, short_hash
-
-ACCESS_TAG = "twincloud.io/access"
+from components.tagging import ACCESS_TAG
 CLUSTER_ADMIN_ACCESS_POLICY = "AmazonEKSClusterAdminPolicy"
 ADMIN_VIEW_ACCESS_POLICY = "AmazonEKSAdminViewPolicy"
 # What twincloud:eks.accessEntries may grant (cluster admins are adminRoleNames, never an entry here).
