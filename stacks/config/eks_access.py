@@ -35,9 +35,9 @@ ROLE_OR_USER = r"(role|user)/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}"
 
 @cache
 def _partitions() -> tuple[str, ...]:
-    from components.facts.aws import _endpoints_catalog
+    from components.facts.aws import endpoints_catalog
 
-    return tuple(p["partition"] for p in _endpoints_catalog()["partitions"])
+    return tuple(p["partition"] for p in endpoints_catalog()["partitions"])
 
 
 def principal_problem(arn: str) -> str | None:
