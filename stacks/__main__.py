@@ -18,7 +18,9 @@ from components.tagging import apply_default_tags, base_tags  # noqa: E402
 from stacks.aws_data import build_aws_data  # noqa: E402
 from stacks.aws_platform import build_aws  # noqa: E402
 from stacks.preflight import validated_config  # noqa: E402
-from stacks.monitoring import aws_monitoring_storage, azure_monitoring_storage, build_monitoring  # noqa: E402
+from stacks.monitoring import (  # noqa: E402
+    aws_monitoring_storage, aws_remote_write, azure_monitoring_storage, build_monitoring,
+)
 from stacks.dr import build_dr  # noqa: E402
 from stacks.ingress import build_shared_ingress  # noqa: E402
 from stacks.platform_services import (  # noqa: E402
@@ -42,6 +44,7 @@ eks_monitoring = build_monitoring(
     kubernetes_version=cfg.eks.version,
     cluster_name=f"{prefix}-eks",
     priorities=eks_priorities,
+    remote_write=aws_remote_write(cfg, prefix, aws_platform.eks.cluster_name),
 )
 build_eks_platform_services(cfg, prefix, aws_platform, eks_monitoring, eks_priorities)
 azure_platform = None

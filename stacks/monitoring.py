@@ -15,6 +15,8 @@ from components.monitoring.stack import AlertReceiverSpec, MonitoringStack, Moni
 from components.monitoring.storage import AwsObjectStorage, AzureObjectStorage, ObjectStorage
 from components.platform.priorities import PlatformPriorities
 from components.platform.values import PLATFORM_PRIORITY
+from components.aws.prometheus_workspace import PrometheusWorkspace, PrometheusWorkspaceArgs
+from components.monitoring.values import PROMETHEUS_SERVICE_ACCOUNT, RemoteWriteTarget
 from components.monitoring.values import AlertmanagerSizing, GrafanaSizing, LokiSizing, PrometheusSizing, TempoSizing
 from stacks.aws_data import AwsData
 from stacks.config import StackConfig
@@ -48,6 +50,22 @@ def aws_monitoring_storage(cfg: StackConfig, aws_data: AwsData) -> MonitoringSto
                                 depends_on=(component.association,))
 
     return MonitoringStorage(loki=binding("loki-chunks"), tempo=binding("tempo-traces"))
+
+
+def aws_remote_write(cfg: StackConfig, prefix: str, cluster_name: pulumi.Input[str]) -> RemoteWriteTarget | None:
+    """The AMP workspace the EKS Prometheus remote-writes to, when
+    ``twincloud:monitoring.prometheus.remoteWrite.enabled``; exports ``prometheusWorkspaceArn``
+    and ``prometheusRemoteWriteUrl``."""
+    m = cfg.monitoring
+    if m is None or not m.enabled or not m.prometheus.remote_write.enabled:
+        return None
+    workspace = PrometheusWorkspace(f"{prefix}-amp", PrometheusWorkspaceArgs(
+        cluster_name=cluster_name, namespace="monitoring", service_account=PROMETHEUS_SERVICE_ACCOUNT,
+        retention_days=m.prometheus.remote_write.retention_days, protect=cfg.protect_stateful))
+    pulumi.export("prometheusWorkspaceArn", workspace.workspace_arn)
+    pulumi.export("prometheusRemoteWriteUrl", workspace.remote_write_url)
+    return RemoteWriteTarget(url=workspace.remote_write_url, region=cfg.aws_region, cluster=f"{prefix}-eks",
+                             depends_on=workspace.access)
 
 
 def azure_monitoring_storage(cfg: StackConfig, prefix: str, azure_platform: AzurePlatform) -> MonitoringStorage | None:
@@ -97,6 +115,7 @@ def monitoring_args(
     kubernetes_version: str,
     cluster_name: str,
     priorities: PlatformPriorities | None = None,
+    remote_write: RemoteWriteTarget | None = None,
 ) -> MonitoringStackArgs:
     """Component arguments from the ``twincloud:monitoring`` section."""
     m = cfg.monitoring
@@ -134,6 +153,7 @@ def monitoring_args(
         protect=cfg.protect_stateful,
         priority_class=PLATFORM_PRIORITY if priorities is not None else None,
         depends_on=(priorities,) if priorities is not None else (),
+        remote_write=remote_write,
     )
 
 
@@ -169,6 +189,7 @@ def build_monitoring(
     kubernetes_version: str,
     cluster_name: str,
     priorities: PlatformPriorities | None = None,
+    remote_write: RemoteWriteTarget | None = None,
 ) -> MonitoringStack | None:
     """The monitoring stack on one cluster, or None when ``twincloud:monitoring`` is absent or disabled.
 
@@ -180,6 +201,7 @@ def build_monitoring(
     stack = MonitoringStack(f"{prefix}-monitoring-{cloud}", monitoring_args(
         cfg, provider=provider, cloud=cloud, storage=storage,
         kubernetes_version=kubernetes_version, cluster_name=cluster_name, priorities=priorities,
+        remote_write=remote_write,
     ))
     suffix = cloud.capitalize()
     pulumi.export(f"monitoringNamespace{suffix}", stack.namespace)

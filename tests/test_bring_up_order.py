@@ -57,9 +57,11 @@ def test_monitoring_releases_start_only_once_their_bucket_identities_exist(prod_
     associations = {r.inputs["serviceAccount"]: r.urn for r in prod_plan.of_type(
         "aws:eks/podIdentityAssociation:PodIdentityAssociation") if r.inputs["namespace"] == "monitoring"}
     releases = {r.inputs["name"]: r.urn for r in prod_plan.of_type(RELEASE) if "-monitoring-aws-" in r.name}
-    assert associations.keys() == {"loki", "tempo"}
-    for account in ("loki", "tempo"):
-        assert associations[account] in order[releases[account]], account
+    # Loki and Tempo (their buckets), and Prometheus (its AMP workspace, prod remote write).
+    assert associations.keys() == {"loki", "tempo", "kube-prometheus-stack-prometheus"}
+    for account, release in (("loki", "loki"), ("tempo", "tempo"),
+                             ("kube-prometheus-stack-prometheus", "kube-prometheus-stack")):
+        assert associations[account] in order[releases[release]], account
 
 
 def test_the_shared_ingress_waits_for_the_controller_its_class_and_its_backend(prod_plan, order):

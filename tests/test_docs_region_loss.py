@@ -13,6 +13,7 @@ ROWS = {
     "aws:ecr/repository:Repository": "Container images, AWS",
     "aws:elasticache/replicationGroup:ReplicationGroup": "Sessions (AWS)",
     "aws:s3/bucket:Bucket": "Logs and traces (Loki, Tempo)",
+    "aws:amp/workspace:Workspace": "Long-term metrics (AWS)",
     "azure-native:containerregistry:Registry": "Container images, Azure",
     "azure-native:containerregistry:Replication": "Container images, Azure",
     "azure-native:keyvault:Vault": "Secrets (Azure)",

@@ -391,6 +391,14 @@ class CloudMocks(pulumi.runtime.Mocks):
         elif module == "cloudwatch" and kind == "EventRule":
             state["arn"] = f"arn:{partition}:events:{region}:{ACCOUNT_ID}:rule/{phys}"
             rid = phys
+        elif module == "amp" and kind == "Workspace":
+            # ws-<uuid>, arn:${Partition}:aps:${Region}:${Account}:workspace/${WorkspaceId} (parliament
+            # iam_definition.json, service aps); endpoint: docs.aws.amazon.com/prometheus/latest/userguide/
+            # AMP-APIReference-RemoteWrite.html (/workspaces/<id>/api/v1/remote_write).
+            h = _h(typ, name, n=32)
+            rid = f"ws-{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+            state.update(arn=f"arn:{partition}:aps:{region}:{ACCOUNT_ID}:workspace/{rid}",
+                         prometheusEndpoint=f"https://aps-workspaces.{region}.amazonaws.com/workspaces/{rid}/")
         elif module == "lb" and kind in {"LoadBalancer"}:
             state.update(dnsName=f"{phys}-{_h(name, n=10)}.{region}.elb.amazonaws.com", zoneId=ALB_ZONE_IDS.get(region, ALB_ZONE_IDS["eu-west-1"]))
         if "arn" not in state:

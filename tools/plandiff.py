@@ -58,6 +58,7 @@ KUBERNETES_ID_KEYS = ("metadata.name", "metadata.namespace")
 STATEFUL = {
     "aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:eks/cluster:Cluster", "aws:ecr/repository:Repository", "aws:cloudwatch/logGroup:LogGroup",
+    "aws:amp/workspace:Workspace",
     "azure-native:storage:StorageAccount", "azure-native:storage:BlobContainer", "azure-native:redis:Redis",
     "azure-native:redisenterprise:RedisEnterprise", "azure-native:redisenterprise:Database",
     "azure-native:keyvault:Vault", "azure-native:keyvault:Secret", "azure-native:containerregistry:Registry",

@@ -49,7 +49,7 @@ from components.monitoring.loki_config import loki_config
 from components.monitoring.storage import AwsObjectStorage, AzureObjectStorage, ObjectStorage, resolved
 from components.monitoring.tempo_config import tempo_config
 from components.monitoring.values import (
-    WORKLOAD_IDENTITY_CLIENT_ID, AlertmanagerSizing, GrafanaSizing, LokiSizing, PrometheusSizing, TempoSizing,
+    WORKLOAD_IDENTITY_CLIENT_ID, AlertmanagerSizing, RemoteWriteTarget, GrafanaSizing, LokiSizing, PrometheusSizing, TempoSizing,
     alloy_values, grafana_values, loki_values, prometheus_stack_values, tempo_values,
 )
 from components.naming import child_name
@@ -115,6 +115,8 @@ class MonitoringStackArgs:
     # (the PriorityClass itself: the API server rejects pods naming a class that does not exist).
     priority_class: str | None = None
     depends_on: tuple[pulumi.Resource, ...] = ()
+    # Long-term metrics: Prometheus remote-writes here (None: local TSDB only).
+    remote_write: RemoteWriteTarget | None = None
 
 
 def pod_security_labels(level: str, audit: str, version: str) -> dict[str, str]:
@@ -264,7 +266,9 @@ class MonitoringStack(pulumi.ComponentResource):
                                             alertmanager_secret=ALERTMANAGER_SECRET, rules=alert_rules(ep),
                                             storage_class=args.storage_class, dashboard_label=DASHBOARD_LABEL,
                                             priority_class=args.priority_class, release=PROMETHEUS_RELEASE,
-                                        ), [ns, agents_ns, am_secret, self.crds])
+                                            remote_write=args.remote_write,
+                                        ), [ns, agents_ns, am_secret, self.crds,
+                                            *(args.remote_write.depends_on if args.remote_write else ())])
         after_crds = [self.crds]  # ServiceMonitors need only the CRDs
 
         loki_values_out = resolved(args.loki_storage).apply(lambda target: loki_values(

@@ -143,6 +143,34 @@ def _priority(priority_class: str | None) -> dict[str, str]:
 # -- kube-prometheus-stack --------------------------------------------------------------
 
 KUBERNETES_DASHBOARD_FOLDER = "kubernetes"
+# The Prometheus pods' service account, named explicitly (the chart's default name,
+# templates/_helpers.tpl ``kube-prometheus-stack.prometheus.serviceAccountName``): the AMP
+# Pod Identity association binds it, so a chart change must never rename it.
+PROMETHEUS_SERVICE_ACCOUNT = "kube-prometheus-stack-prometheus"
+# The external label AMP deduplicates replicas on (with ``cluster``):
+# https://docs.aws.amazon.com/prometheus/latest/userguide/Send-high-availability-data-operator.html
+REPLICA_LABEL = "__replica__"
+
+
+@dataclass(frozen=True)
+class RemoteWriteTarget:
+    """Where Prometheus remote-writes long-term metrics: an AMP workspace, signed with SigV4
+    from the pod's Pod Identity (components/aws/prometheus_workspace.py)."""
+
+    url: Any  # pulumi.Input[str]: the workspace's remote-write URL
+    region: str
+    cluster: str  # the ``cluster`` external label: names the replicas' HA group
+    depends_on: tuple[Any, ...] = ()  # the Pod Identity association and policy
+
+
+def remote_write_values(target: RemoteWriteTarget) -> dict[str, Any]:
+    """``prometheusSpec`` keys for remote write with AMP's replica deduplication."""
+    return {
+        "remoteWrite": [{"url": target.url, "sigv4": {"region": target.region}}],
+        "externalLabels": {"cluster": target.cluster},
+        "replicaExternalLabelName": REPLICA_LABEL,
+        "remoteWriteDashboards": True,
+    }
 
 
 def kubernetes_dashboards(dashboard_label: str) -> dict[str, Any]:
@@ -180,6 +208,7 @@ def prometheus_stack_values(
     dashboard_label: str,
     priority_class: str | None = None,
     release: str = "kube-prometheus-stack",
+    remote_write: RemoteWriteTarget | None = None,
 ) -> dict[str, Any]:
     """``priority_class``: every pod's PriorityClass (None: the cluster default). Replicated
     Prometheus and Alertmanager pods are spread over zones; the pod labels are the ones the
@@ -249,7 +278,9 @@ def prometheus_stack_values(
             },
         },
         "prometheus": {"podDisruptionBudget": {"enabled": prometheus.replicas > 1, "minAvailable": 1},
+                       "serviceAccount": {"create": True, "name": PROMETHEUS_SERVICE_ACCOUNT},
                        "prometheusSpec": {
+            **(remote_write_values(remote_write) if remote_write is not None else {}),
             "image": image_parts("prometheus"),
             "replicas": prometheus.replicas,
             "podAntiAffinity": "hard" if prometheus.replicas > 1 else "soft",

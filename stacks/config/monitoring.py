@@ -58,8 +58,17 @@ class RetentionConfig(Model):
         return _duration(v)
 
 
+class RemoteWriteConfig(Model):
+    """``prometheus.remoteWrite``: long-term metrics in Amazon Managed Service for Prometheus
+    (EKS only; docs/monitoring.md "Long-term metrics"). ``retentionDays``: the workspace's
+    retention, 1..1095 (AMP's maximum)."""
+
+    enabled: bool = False
+    retention_days: Annotated[int, Field(ge=1, le=1095)] = 150
+
+
 class PrometheusConfig(Model):
-    """``prometheus``: TSDB retention, volume and memory."""
+    """``prometheus``: TSDB retention, volume and memory, and long-term remote write."""
 
     retention: str = "15d"
     storage_size: str = "50Gi"
@@ -67,6 +76,7 @@ class PrometheusConfig(Model):
     memory_limit: str = "4Gi"
     cpu_request: str = "500m"
     replicas: Annotated[int, Field(ge=1, le=5)] = 1
+    remote_write: RemoteWriteConfig = Field(default_factory=dict)
 
     _retention = field_validator("retention")(classmethod(lambda cls, v: _duration(v)))
     _size = field_validator("storage_size")(classmethod(lambda cls, v: _quantity(v)))

@@ -59,6 +59,15 @@ TF_TYPES: dict[str, tuple[str, str]] = {
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": ("aws_ecr_lifecycle_policy", BRIDGE_METADATA),
     "aws:ecr/replicationConfiguration:ReplicationConfiguration": ("aws_ecr_replication_configuration", BRIDGE_METADATA),
     "aws:ecr/repository:Repository": ("aws_ecr_repository", BRIDGE_METADATA),
+    # pulumi-aws's amp module is Terraform's prometheus service: same arguments (alias, kms_key_arn,
+    # logging_configuration; workspace_id, retention_period_in_days, limits_per_label_set) as
+    # registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/prometheus_workspace(_configuration);
+    # terraform-provider-aws internal/service/amp/workspace_configuration.go
+    # @FrameworkResource("aws_prometheus_workspace_configuration"); checkov 3.3.30 lists aws_prometheus_workspace
+    # (checkov/common/checks_infra/resources_types.py).
+    "aws:amp/workspace:Workspace": ("aws_prometheus_workspace", TF_AWS_DOCS.format("prometheus_workspace")),
+    "aws:amp/workspaceConfiguration:WorkspaceConfiguration": (
+        "aws_prometheus_workspace_configuration", TF_AWS_DOCS.format("prometheus_workspace_configuration")),
     "aws:eks/accessEntry:AccessEntry": ("aws_eks_access_entry", MODULE_RULE),
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": ("aws_eks_access_policy_association", MODULE_RULE),
     "aws:eks/addon:Addon": ("aws_eks_addon", BRIDGE_METADATA),
