@@ -118,6 +118,61 @@ def check_chart_pdbs(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
                    "is not set: one node drain could evict every replica")
 
 
+# Where each monitoring chart takes its pods' PriorityClass (values.yaml / templates at the pins,
+# components/monitoring/values.py): without it they run at priority 0 and a full node
+# preempts them like any application pod.
+PRIORITY_PATHS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("kube-prometheus-stack", ("prometheus", "prometheusSpec", "priorityClassName")),
+    ("kube-prometheus-stack", ("alertmanager", "alertmanagerSpec", "priorityClassName")),
+    ("kube-prometheus-stack", ("prometheusOperator", "priorityClassName")),
+    ("kube-prometheus-stack", ("kube-state-metrics", "priorityClassName")),
+    ("kube-prometheus-stack", ("prometheus-node-exporter", "priorityClassName")),
+    ("loki", ("global", "priorityClassName")),
+    ("tempo", ("priorityClassName",)),
+    ("alloy", ("controller", "priorityClassName")),
+    ("grafana", ("priorityClassName",)),
+)
+# Replicated monitoring workloads that must spread over zones (replicas path, spread path).
+ZONE_SPREAD_PATHS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("kube-prometheus-stack", ("prometheus", "prometheusSpec", "replicas"),
+     ("prometheus", "prometheusSpec", "topologySpreadConstraints")),
+    ("kube-prometheus-stack", ("alertmanager", "alertmanagerSpec", "replicas"),
+     ("alertmanager", "alertmanagerSpec", "topologySpreadConstraints")),
+)
+
+
+def check_monitoring_priority(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
+    chart, values = res.get("chart"), res.get("values", default={})
+    if not isinstance(chart, str) or not isinstance(values, Mapping):
+        return
+    name = chart_name_and_repo(chart, None)[0]
+    for row_chart, path in PRIORITY_PATHS:
+        if row_chart != name:
+            continue
+        value = _value(values, path)
+        if value is not UNKNOWN and value not in cfg["priorityClasses"]:
+            yield (f"{name}: values.{'.'.join(path)} is {value!r}; set it to {cfg['priorityClasses'][0]!r} "
+                   "so a full node never preempts monitoring")
+
+
+def check_monitoring_zone_spread(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
+    chart, values = res.get("chart"), res.get("values", default={})
+    if not isinstance(chart, str) or not isinstance(values, Mapping):
+        return
+    name = chart_name_and_repo(chart, None)[0]
+    for row_chart, replicas_path, spread_path in ZONE_SPREAD_PATHS:
+        if row_chart != name:
+            continue
+        replicas = as_int(_value(values, replicas_path))
+        spread = _value(values, spread_path)
+        if replicas is None or replicas <= 1 or spread is UNKNOWN:
+            continue
+        keys = [c.get("topologyKey") for c in spread] if isinstance(spread, list) else []
+        if "topology.kubernetes.io/zone" not in keys:
+            yield (f"{name}: values.{'.'.join(replicas_path)} is {replicas} but values.{'.'.join(spread_path)} has no "
+                   "topology.kubernetes.io/zone constraint: one zone outage could take every replica")
+
+
 def _selects(selector: Any, labels: Any) -> bool:
     if not isinstance(selector, Mapping) or not isinstance(labels, Mapping):
         return False
@@ -186,4 +241,32 @@ DEPLOYMENT_PDBS = StackRule(
     tags=["kubernetes", "reliability"],
 )
 
-POLICIES = [NODEPOOL_LIMITS, APPLICATION_IGNORES_REPLICAS, CHART_PDBS, DEPLOYMENT_PDBS]
+MONITORING_PRIORITY = ResourceRule(
+    name="monitoring-priority-class",
+    description="Monitoring charts run their pods at the platform PriorityClass",
+    check=check_monitoring_priority,
+    resource_types=HELM_TYPES,
+    severity=Severity.MEDIUM,
+    enforcement=MANDATORY,
+    remediation="Pass priority_class to the monitoring values (MonitoringStackArgs.priority_class; "
+                "stacks/monitoring.py passes twincloud-platform).",
+    config={"priorityClasses": {"type": "array", "items": {"type": "string"},
+                                "default": ["twincloud-platform", "system-cluster-critical", "system-node-critical"],
+                                "description": "PriorityClasses monitoring pods may run at (first: the one to set)."}},
+    tags=["kubernetes", "reliability", "monitoring"],
+)
+
+MONITORING_ZONE_SPREAD = ResourceRule(
+    name="monitoring-zone-spread",
+    description="Replicated Prometheus and Alertmanager spread over zones",
+    check=check_monitoring_zone_spread,
+    resource_types=HELM_TYPES,
+    severity=Severity.MEDIUM,
+    enforcement=MANDATORY,
+    remediation="Keep the topologySpreadConstraints components/monitoring/values.py sets whenever "
+                "twincloud:monitoring.prometheus.replicas or alertmanager.replicas is above 1.",
+    tags=["kubernetes", "reliability", "monitoring"],
+)
+
+POLICIES = [NODEPOOL_LIMITS, APPLICATION_IGNORES_REPLICAS, CHART_PDBS, DEPLOYMENT_PDBS, MONITORING_PRIORITY,
+            MONITORING_ZONE_SPREAD]

@@ -97,5 +97,38 @@ def test_shipped_plans_pass_the_platform_rules():
     for stack in ("dev", "prod"):
         found = [v for v in plan(stack, policies=True).violations
                  if v["policy"] in {"karpenter-nodepool-limits", "argocd-hpa-replicas-ignored", "platform-chart-pdb",
-                                    "deployment-pdb"}]
+                                    "deployment-pdb", "monitoring-priority-class", "monitoring-zone-spread"}]
         assert found == [], stack
+
+
+def _monitoring_release(chart, values):
+    def build():
+        k8s.helm.v3.Release(chart, chart=chart, version="1.0.0",
+                            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo="https://charts.example.com"),
+                            values=values)
+    return build
+
+
+def test_monitoring_chart_without_a_priority_class_is_rejected():
+    (message,) = check(_monitoring_release("tempo", {"replicas": 1}), "monitoring-priority-class")
+    assert message == ("tempo: values.priorityClassName is None; set it to 'twincloud-platform' so a full node "
+                       "never preempts monitoring")
+
+
+def test_monitoring_chart_at_the_platform_priority_passes():
+    assert check(_monitoring_release("tempo", {"priorityClassName": "twincloud-platform"}),
+                 "monitoring-priority-class") == []
+
+
+def test_replicated_prometheus_without_zone_spread_is_rejected():
+    values = {"prometheus": {"prometheusSpec": {"replicas": 2, "topologySpreadConstraints": [
+        {"maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "DoNotSchedule"}]}}}
+    (message,) = check(_monitoring_release("kube-prometheus-stack", values), "monitoring-zone-spread")
+    assert message.startswith("kube-prometheus-stack: values.prometheus.prometheusSpec.replicas is 2 but "
+                              "values.prometheus.prometheusSpec.topologySpreadConstraints has no "
+                              "topology.kubernetes.io/zone constraint")
+
+
+def test_a_single_prometheus_needs_no_zone_spread():
+    values = {"prometheus": {"prometheusSpec": {"replicas": 1}}}
+    assert check(_monitoring_release("kube-prometheus-stack", values), "monitoring-zone-spread") == []
