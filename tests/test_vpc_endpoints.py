@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.aws.endpoint_policies import ecr_layer_bucket_objects, interface_policy, s3_gateway_policy
+from components.aws.endpoint_policies import (ecr_layer_bucket_objects, interface_policy,
+                                              registry_k8s_io_layer_objects, s3_gateway_policy)
 from components.facts.aws import endpoint_service_name
 from tests.policy_support import DELETE, messages, with_value
 from tests.support import config_with, policy_json
@@ -79,12 +80,31 @@ def test_s3_gateway_policy_lets_ecr_image_layers_through(prod_plan):
                        "Resource": "arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*"}]
 
 
+def test_s3_gateway_policy_lets_registry_k8s_io_layers_through(prod_plan):
+    # metrics-server and kube-state-metrics are pulled from registry.k8s.io, which redirects a pull
+    # from an eu-west-1 address to this bucket; the request is anonymous, so it needs its own statement.
+    doc = policy_json(_endpoints(prod_plan)["s3"].inputs["policy"])
+    layers = [s for s in doc["Statement"] if s["Resource"] == "arn:aws:s3:::prod-registry-k8s-io-eu-west-1/*"]
+    assert layers == [{"Sid": "KubernetesRegistryLayers", "Effect": "Allow", "Principal": "*",
+                       "Action": "s3:GetObject", "Resource": "arn:aws:s3:::prod-registry-k8s-io-eu-west-1/*"}]
+
+
+@pytest.mark.parametrize("partition, region, expected", [
+    ("aws", "eu-central-1", "arn:aws:s3:::prod-registry-k8s-io-eu-central-1/*"),
+    ("aws", "eu-west-2", "arn:aws:s3:::767373bbdcb8270361b96548387bf2a9ad0d48758c35-eu-west-2/*"),
+    ("aws-cn", "cn-north-1", None),
+])
+def test_registry_k8s_io_layer_bucket_is_the_one_its_redirect_names_for_the_region(partition, region, expected):
+    assert registry_k8s_io_layer_objects(partition=partition, region=region) == expected
+
+
 def test_s3_gateway_policy_admits_other_owners_only_for_the_layers_and_listed_buckets():
     doc = policy_json(s3_gateway_policy(partition="aws", region="eu-west-1", account_id=ACCOUNT,
                                         external_read_buckets=["al2023-repos-eu-west-1-de612dc2"]))
     unconditioned = [s for s in doc["Statement"] if "Condition" not in s]
     assert {r for s in unconditioned for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])} == {
         ecr_layer_bucket_objects(partition="aws", region="eu-west-1"),
+        registry_k8s_io_layer_objects(partition="aws", region="eu-west-1"),
         "arn:aws:s3:::al2023-repos-eu-west-1-de612dc2", "arn:aws:s3:::al2023-repos-eu-west-1-de612dc2/*"}
     assert all(not str(s["Action"]).endswith("*") for s in unconditioned)
     own = [s for s in doc["Statement"] if "Condition" in s]

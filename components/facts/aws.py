@@ -103,10 +103,22 @@ VPC_ENDPOINTS: dict[str, Fact] = {
         f"cn.com.amazonaws in AWS China: the partition's DNS suffix reversed); {_PRIVATELINK}"),
     "ecr_layer_bucket": Fact(
         "arn:{partition}:s3:::prod-{region}-starport-layer-bucket/*",
-        "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html (Minimum Amazon S3 bucket "
-        "permissions for Amazon ECR: s3:GetObject on arn:aws:s3:::prod-region-starport-layer-bucket/*); read as "
-        "quoted by public code citing that page (the AWS page itself was not readable here); the partition "
-        "other than aws is unverified"),
+        "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html, read as its source "
+        "awsdocs/amazon-ecr-user-guide@1e8d7c3ff787 doc_source/vpc-endpoints.md \"Minimum Amazon S3 Bucket "
+        "Permissions for Amazon ECR\" (s3:GetObject on arn:aws:s3:::prod-region-starport-layer-bucket/*); the "
+        "partition other than aws is unverified"),
+    # registry.k8s.io (metrics-server, kube-state-metrics) answers a pull from an AWS address with a
+    # redirect to an S3 bucket of the Kubernetes project in the caller's region; fetched anonymously
+    # through the S3 gateway endpoint, so an own-account-only policy refuses it (403).
+    "registry_k8s_io_layer_bucket": Fact(
+        {"default": "prod-registry-k8s-io-{region}", "eu-west-2": "767373bbdcb8270361b96548387bf2a9ad0d48758c35-eu-west-2"},
+        "kubernetes/registry.k8s.io@1428279cf3a7 cmd/archeio/app/buckets.go awsRegionToS3URL (eu-west-1 -> "
+        "https://prod-registry-k8s-io-eu-west-1.s3.dualstack.eu-west-1.amazonaws.com, eu-central-1 -> "
+        "prod-registry-k8s-io-eu-central-1); a later stored version of the same function (awsRegionToHostURL, "
+        "commit not identified) keeps prod-registry-k8s-io-<region> for every region with its own bucket except "
+        "eu-west-2 (the hashed name above); the 403 through a VPC endpoint policy: "
+        "prometheus-community/helm-charts#2421, kubernetes/k8s.io#4214. AWS partition only (China regions are "
+        "sent to a bucket in ap-east-1, which no gateway endpoint in China reaches)"),
     "principal_account_breaks_layers": Fact(
         "an S3 gateway endpoint policy that allows only aws:PrincipalAccount = <account> makes ECR image pulls "
         "fail with 403: layers are fetched from the AWS-owned starport bucket",

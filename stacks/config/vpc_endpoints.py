@@ -7,7 +7,8 @@
   few GB of pulls a month) that fixed charge is far above the NAT processing it saves, so dev
   leaves them off unless set.
 * ``s3ExternalReadBuckets``: buckets of other owners the workloads read through the gateway
-  (its policy admits this account's principals and ECR's layer bucket only).
+  (its policy admits this account's principals and the image layer buckets of ECR and
+  registry.k8s.io only).
 """
 
 from __future__ import annotations
