@@ -245,6 +245,7 @@ class _Servicers:
         self._configure = _reconciled_config(info, proto, policy_config)
         self.full.Configure(self._configure, None)
         self._by_key: dict[tuple[str, ...], Any] = {}
+        self._by_type: dict[str, Any] = {}
 
     def _make(self, selected: list[Any], configure: Any) -> Any:
         from pulumi_policy.policy import _PolicyAnalyzerServicer
@@ -259,6 +260,11 @@ class _Servicers:
         return servicer
 
     def for_type(self, resource_type: str) -> Any:
+        if resource_type not in self._by_type:
+            self._by_type[resource_type] = self._for_type(resource_type)
+        return self._by_type[resource_type]
+
+    def _for_type(self, resource_type: str) -> Any:
         from pulumi_policy import ResourceValidationPolicy
 
         selected = [pol for pol in self._policies.POLICIES if isinstance(pol, ResourceValidationPolicy)
