@@ -31,3 +31,12 @@ def test_bench_floor_imports_the_sdk_class_of_each_type():
     # a CRD type has no class of its own: the SDK registers it through CustomResource
     assert source.splitlines() == ["from pulumi_aws.ec2 import Vpc",
                                    "from pulumi_kubernetes.apiextensions import CustomResource"]
+
+
+def test_console_script_ends_like_python_m_tools_plan():
+    import tomllib
+
+    from tools.engine import ROOT
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["twincloud-plan"] == "tools.plan:cli"  # gc off, exit_process: the same process as `-m`

@@ -281,8 +281,13 @@ def exit_process(code: int) -> None:
     os._exit(code)
 
 
-if __name__ == "__main__":
-    # A one-shot process that ends in exit_process: the cyclic garbage collector only costs
-    # time here (its passes over the SDK's objects; README "Tests and performance").
+def cli() -> None:
+    """The command line (``python -m tools.plan``, the ``twincloud-plan`` script): a one-shot
+    process that ends in ``exit_process``, so the cyclic garbage collector only costs time
+    here (its passes over the SDK's objects; README "Tests and performance")."""
     gc.disable()
     exit_process(main())
+
+
+if __name__ == "__main__":
+    cli()
