@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pulumi
 import pulumi_aws as aws
@@ -28,10 +29,12 @@ from components.aws.cloudfront_site import GLOBAL_SERVICES_REGION, CloudFrontSit
 from components.aws.failover_alarm import FailoverAlarm, FailoverAlarmArgs, Receiver
 from components.aws.dns_failover import AliasTarget, DnsFailover, DnsFailoverArgs, HealthCheckSpec
 from components.aws.failover_timing import CLOUDFRONT_HOSTED_ZONE_ID
-from components.azure.static_site import StaticSite, StaticSiteArgs
 from components.naming import child_name, global_name
 from stacks.preflight import stack_reference
 from stacks.config import StackConfig
+
+if TYPE_CHECKING:  # imported where used: the Azure SDK is loaded only by stacks with an Azure side
+    from components.azure.static_site import StaticSite
 
 SITE_DIR = Path(__file__).resolve().parent.parent / "components" / "dr" / "site"
 
@@ -112,6 +115,8 @@ def build_dr(cfg: StackConfig, prefix: str, primary_ingress: AliasTarget | None 
     if dr.secondary == "static-site":
         location = dr_site_location(cfg)
         assert location is not None  # required by the schema for static-site
+        from components.azure.static_site import StaticSite, StaticSiteArgs
+
         site = StaticSite(name("site"), StaticSiteArgs(
             location=location,
             account_name=global_name("drsite", stack=stack, region=location,
