@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from policies import (aws_security, azure_security, baseline, eks_access, k8s_workloads, monitoring_config, placement,
-                      platform, stack_rules, tagging, versions, vpc_endpoints, workloads)
+from policies import (aws_security, azure_security, baseline, eks_access, elasticache, k8s_workloads,
+                      monitoring_config, placement, platform, stack_rules, tagging, versions, vpc_endpoints,
+                      workloads)
 
 PACK_NAME = "twincloud-policies"
 PACK_DESCRIPTION = ("twincloud schemas: tagging and naming, pinned versions, monitoring config, "
@@ -36,6 +37,7 @@ POLICIES = [
     *baseline.POLICIES,
     *vpc_endpoints.POLICIES,
     *eks_access.POLICIES,
+    *elasticache.POLICIES,
 ]
 
 __all__ = ["ENFORCEMENT_LEVEL", "INITIAL_CONFIG", "PACK_DESCRIPTION", "PACK_NAME", "POLICIES"]

@@ -113,6 +113,9 @@ def build_aws_data(cfg: StackConfig, prefix: str, aws_platform: AwsPlatform) -> 
             automatic_failover=r.automatic_failover,
             multi_az=r.multi_az,
             snapshot_retention_days=r.snapshot_retention_days,
+            maintenance_window=r.maintenance_window,
+            snapshot_window=r.snapshot_window,
+            parameters=dict(r.parameters),
             kubernetes_secret=secret,
             protect=cfg.protect_stateful,
         ), opts=on_cluster)

@@ -2,7 +2,7 @@
 workloads, e.g. the shared session store that multi-replica services need.
 
 Builds a subnet group over the VPC's database subnets, a security group of its own, a
-KMS key for at-rest encryption, an AUTH token generated with pulumi-random, the
+KMS key for at-rest encryption, a parameter group, an AUTH token generated with pulumi-random, the
 replication group (cluster mode disabled: one primary plus read replicas spread over the
 AZs) and, when asked, a Kubernetes Secret with the connection details, written through
 the EKS Kubernetes provider.
@@ -18,6 +18,9 @@ Secure defaults, a sentence each:
 * defaults are highly available: two or more nodes in different AZs, automatic failover
   and Multi-AZ, so losing a node or an AZ does not lose every session;
 * snapshots are kept for a week, and a protected group takes a final snapshot before deletion;
+* patching and snapshots happen in windows we choose (a weekly maintenance window and a daily
+  snapshot window that never overlap), not at a time ElastiCache picks at random;
+* the group has a parameter group of its own, of the family of its engine version;
 * the replication group and its key are protected from ``pulumi destroy`` unless told
   otherwise (dev only).
 """
@@ -25,7 +28,7 @@ Secure defaults, a sentence each:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import pulumi
@@ -33,7 +36,9 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
+from components.aws.cache_windows import window_problems
 from components.aws.key_policies import service_key_policy
+from components.facts.aws import ELASTICACHE
 from components.naming import child_name, short_hash
 
 PORT = 6379
@@ -41,6 +46,10 @@ PORT = 6379
 # allowed are these (docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html).
 AUTH_TOKEN_SPECIALS = "!&#$^<>-"
 AUTH_TOKEN_LENGTH = 40
+# Sunday 02:00-03:00 UTC for patches, snapshots from midnight: outside European and US working
+# hours, the snapshot done before patching starts (docs/aws-data.md says how to pick others).
+DEFAULT_MAINTENANCE_WINDOW = "sun:02:00-sun:03:00"
+DEFAULT_SNAPSHOT_WINDOW = "00:00-01:00"
 _GROUP_ID = re.compile(r"^(?!.*--)[a-z]([a-z0-9-]{0,38}[a-z0-9])?$")
 
 
@@ -68,6 +77,11 @@ class RedisCacheArgs:
     automatic_failover: bool = True
     multi_az: bool = True
     snapshot_retention_days: int = 7
+    # Weekly patching window and the daily window snapshots start in (UTC; components/aws/cache_windows.py).
+    maintenance_window: str = DEFAULT_MAINTENANCE_WINDOW
+    snapshot_window: str = DEFAULT_SNAPSHOT_WINDOW
+    # Engine parameters set in the group's own parameter group (the rest keep the family's defaults).
+    parameters: dict[str, str] = field(default_factory=dict)
     kubernetes_secret: KubernetesSecretTarget | None = None  # needs a kubernetes provider in opts.providers
     protect: bool = True
 
@@ -99,6 +113,15 @@ def connection_url(token: str, host: str, port: int) -> str:
     return f"rediss://:{quote(token, safe='')}@{host}:{port}"
 
 
+def parameter_group_family(engine: str, engine_version: str) -> str:
+    """``redis`` ``7.1`` -> ``redis7`` (components/facts/aws.py ELASTICACHE parameter_group_families)."""
+    families = ELASTICACHE["parameter_group_families"].value.get(engine, {})
+    if engine_version not in families:
+        raise ValueError(f"no parameter group family recorded for {engine} {engine_version}; add it to ELASTICACHE "
+                         "in components/facts/aws.py with its source")
+    return families[engine_version]
+
+
 def check_topology(num_cache_clusters: int, automatic_failover: bool, multi_az: bool) -> None:
     """ElastiCache's own constraints, raised before anything is declared."""
     if not 1 <= num_cache_clusters <= 6:
@@ -121,6 +144,10 @@ class RedisCache(pulumi.ComponentResource):
     def __init__(self, name: str, args: RedisCacheArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("twincloud:aws:RedisCache", name, None, opts)
         check_topology(args.num_cache_clusters, args.automatic_failover, args.multi_az)
+        problems = window_problems(args.maintenance_window,
+                                   args.snapshot_window if args.snapshot_retention_days > 0 else None)
+        if problems:
+            raise ValueError("; ".join(problems))
         if args.kubernetes_secret and self.get_provider("kubernetes::") is None:
             raise ValueError("writing the Kubernetes Secret needs the cluster's Kubernetes provider: pass "
                              "opts=ResourceOptions(providers=[eks.provider]), or kubernetes_secret=None")
@@ -178,6 +205,16 @@ class RedisCache(pulumi.ComponentResource):
         )
         self.auth_token = pulumi.Output.secret(token.result)
         snapshots = args.snapshot_retention_days > 0
+        # Our own group, so a parameter change never means editing a shared default group; its
+        # family follows the engine version (a new family replaces the group: created first, then swapped).
+        self.parameter_group = aws.elasticache.ParameterGroup(
+            child_name(name, "params"),
+            family=parameter_group_family(args.engine, args.engine_version),
+            description=f"{name} ({args.engine} {args.engine_version})",
+            parameters=[aws.elasticache.ParameterGroupParameterArgs(name=k, value=v)
+                        for k, v in sorted(args.parameters.items())] or None,
+            opts=child,
+        )
         self.replication_group = aws.elasticache.ReplicationGroup(
             name,
             replication_group_id=group_id,
@@ -197,7 +234,10 @@ class RedisCache(pulumi.ComponentResource):
             kms_key_id=self.key.arn,
             auth_token=self.auth_token,
             auto_minor_version_upgrade=True,
+            parameter_group_name=self.parameter_group.name,
+            maintenance_window=args.maintenance_window,
             snapshot_retention_limit=args.snapshot_retention_days,
+            snapshot_window=args.snapshot_window if snapshots else None,
             final_snapshot_identifier=f"{group_id}-final" if snapshots and args.protect else None,
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect,
                                         additional_secret_outputs=["authToken"]),

@@ -260,6 +260,32 @@ REGIONAL_NAMES: dict[str, Fact] = {
         f"as for kms:ViaService ({_VIA_SERVICE})"),
 }
 
+# ElastiCache (components/aws/redis.py, stacks/config/aws_data.py).
+_EC_MODEL = "botocore (pinned) data/elasticache/2015-02-02/service-2.json"
+_EC_SDK = f"{_PULUMI_AWS} pulumi_aws/elasticache/replication_group.py"
+ELASTICACHE: dict[str, Fact] = {
+    # engine -> {major.minor: parameter group family}. The family names are botocore's list; which
+    # versions a family covers is read from its name (redis7: 7.x, redis6.x: 6.x, valkey8: 8.x).
+    "parameter_group_families": Fact(
+        {"redis": {"6.2": "redis6.x", "7.0": "redis7", "7.1": "redis7"},
+         "valkey": {"7.2": "valkey7", "8.0": "valkey8", "8.1": "valkey8"}},
+        f"{_EC_MODEL} CreateCacheParameterGroupMessage.CacheParameterGroupFamily (\"Valid values are: valkey8 | "
+        "valkey7 | memcached1.4 | memcached1.5 | memcached1.6 | redis2.6 | redis2.8 | redis3.2 | redis4.0 | "
+        "redis5.0 | redis6.x | redis7\"); the version-to-family mapping by major version is unverified"),
+    "maintenance_window": Fact(
+        "ddd:hh24:mi-ddd:hh24:mi (UTC), ddd in sun mon tue wed thu fri sat, at least 60 minutes",
+        f"{_EC_MODEL} CreateCacheClusterMessage.PreferredMaintenanceWindow (\"The minimum maintenance window is a "
+        f"60 minute period\"; example sun:23:00-mon:01:30); {_EC_SDK}:102"),
+    "snapshot_window": Fact(
+        "hh24:mi-hh24:mi (UTC, daily: when ElastiCache begins the daily snapshot), at least 60 minutes",
+        f"{_EC_MODEL} CreateReplicationGroupMessage.SnapshotWindow (example 05:00-09:00); {_EC_SDK}:138 (\"The "
+        "minimum snapshot window is a 60 minute period\")"),
+    "min_window_minutes": Fact(60, f"{_EC_MODEL} PreferredMaintenanceWindow (maintenance); {_EC_SDK}:138 (snapshot)"),
+    "snapshot_retention_max_days": Fact(
+        35, f"{_EC_MODEL} CreateServerlessCacheRequest.SnapshotRetentionLimit (\"The maximum value allowed is 35 "
+            "days\"; the node-based API's documentation states no maximum: unverified for replication groups)"),
+}
+
 # Route 53 values no library catalog carries (the health-checker regions and the failure
 # threshold range come from botocore's route53 model: see ``botocore_shape``).
 ROUTE53: dict[str, Fact] = {
@@ -289,7 +315,7 @@ ROUTE53_METRICS: dict[str, Fact] = {
 }
 
 TABLES = ("S3_ACCESS_LOGS", "KMS_KEY_POLICIES", "MANAGED_POLICIES", "EKS_ACCESS_POLICIES", "EKS_ACCESS_ENTRIES",
-          "VPC_ENDPOINT_SERVICES", "VPC_ENDPOINTS", "SERVICE_PRINCIPALS", "HOSTED_ZONES", "ALB_HOSTED_ZONES",
+          "VPC_ENDPOINT_SERVICES", "VPC_ENDPOINTS", "ELASTICACHE", "SERVICE_PRINCIPALS", "HOSTED_ZONES", "ALB_HOSTED_ZONES",
           "CLOUDFRONT_MANAGED_POLICIES", "REGIONAL_NAMES", "ROUTE53",
           "ROUTE53_METRICS")
 

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from components.aws.bucket_documents import STORAGE_CLASSES, bucket_name_problems
+from components.aws.cache_windows import window_problems
+from components.aws.redis import DEFAULT_MAINTENANCE_WINDOW, DEFAULT_SNAPSHOT_WINDOW
 from components.naming import global_name
 from components.facts import catalogs
 from stacks.config.base import Model, is_prod, published
@@ -23,6 +25,8 @@ DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0
 BUILTIN_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 # Engine versions ElastiCache offers for node-based replication groups (major.minor).
 ENGINE_VERSIONS = {"redis": ("6.2", "7.0", "7.1"), "valkey": ("7.2", "8.0", "8.1")}
+# ElastiCache parameter names: lower-case words joined by '-' (maxmemory-policy, notify-keyspace-events).
+PARAMETER_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 # S3 minimum age before a transition to these classes (days).
 MIN_TRANSITION_DAYS = {"STANDARD_IA": 30, "ONEZONE_IA": 30}
 
@@ -95,6 +99,11 @@ class RedisConfig(Model):
     automatic_failover: bool = True
     multi_az: bool = True
     snapshot_retention_days: Annotated[int, Field(ge=0, le=35)] = 7
+    # Weekly patching and daily snapshot windows, UTC (components/aws/cache_windows.py; docs/aws-data.md).
+    maintenance_window: str = DEFAULT_MAINTENANCE_WINDOW
+    snapshot_window: str = DEFAULT_SNAPSHOT_WINDOW
+    # Engine parameters in the group's own parameter group (names as ElastiCache lists them).
+    parameters: dict[str, str] = {}
     kubernetes_secret: RedisSecretConfig | None = None
 
     @field_validator("engine_version", mode="before")
@@ -160,6 +169,45 @@ class RedisConfig(Model):
     def _snapshots(cls, v: int, info: ValidationInfo) -> int:
         if is_prod(info) and v < 1:
             raise ValueError("prod must keep snapshots: set snapshotRetentionDays to 1-35 (7 or more recommended)")
+        return v
+
+    @field_validator("maintenance_window")
+    @classmethod
+    def _maintenance(cls, v: str) -> str:
+        problems = window_problems(v, None)
+        if problems:
+            raise ValueError(problems[0].removeprefix("maintenanceWindow: "))
+        return v
+
+    @field_validator("snapshot_window")
+    @classmethod
+    def _snapshot_window(cls, v: str, info: ValidationInfo) -> str:
+        maintenance = info.data.get("maintenance_window")
+        problems = [p for p in window_problems(maintenance or DEFAULT_MAINTENANCE_WINDOW, v)
+                    if not p.startswith("maintenanceWindow")]
+        if problems:
+            raise ValueError(problems[0].removeprefix("snapshotWindow: "))
+        return v
+
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _parameter_text(cls, v: object) -> object:
+        # YAML numbers and booleans are parameter values written without quotes.
+        if isinstance(v, dict):
+            return {k: (str(x).lower() if isinstance(x, bool) else str(x)) if isinstance(x, (int, float, bool)) else x
+                    for k, x in v.items()}
+        return v
+
+    @field_validator("parameters")
+    @classmethod
+    def _parameters(cls, v: dict[str, str]) -> dict[str, str]:
+        bad = sorted(k for k in v if not PARAMETER_NAME.fullmatch(k))
+        if bad:
+            raise ValueError(f"not ElastiCache parameter names: {bad}; use the lower-case names ElastiCache lists, "
+                             "like maxmemory-policy")
+        if "cluster-enabled" in v:
+            raise ValueError("cluster-enabled cannot be set: the group runs with cluster mode disabled "
+                             "(one primary and its replicas)")
         return v
 
 
