@@ -329,6 +329,7 @@ AZURE_PRICERS: dict[str, Pricer] = {
 KNOWN_UNPRICED = {
     "aws:lb/loadBalancer:LoadBalancer", "aws:sqs/queue:Queue",
     "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:secretsmanager/secret:Secret",
+    "aws:amp/workspace:Workspace",  # per sample ingested/queried and GB-month stored (docs/monitoring.md)
     "azure-native:operationalinsights:Workspace", "azure-native:network:PrivateEndpoint",
     "azure-native:network:PublicIPAddress", "azure-native:network:LoadBalancer",
 }
