@@ -81,7 +81,10 @@ EKS_AMI_SSM_PARAMETER = "/aws/service/eks/optimized-ami/{version}/amazon-linux-2
 EKS_AMI_SSM_PARAMETER_VERIFIED = (
     "awsdocs/amazon-eks-user-guide@4d52b4d05e34 latest/ug/nodes/retrieve-ami-id.adoc (parameter "
     "/aws/service/eks/optimized-ami/<k8s>/amazon-linux-2023/x86_64/standard/recommended/image_id); the sibling "
-    "leaf release_version as eksctl's MakeManagedSSMParameterName builds it for AL2023_x86_64_STANDARD")
+    "leaf release_version as eksctl's MakeManagedSSMParameterName builds it for AL2023_x86_64_STANDARD, and "
+    "terraform-aws-modules/terraform-aws-eks@bef29c4d9523 (tag v21.19.0) modules/eks-managed-node-group/main.tf:418 "
+    "(AL2023_x86_64_STANDARD = /aws/service/eks/optimized-ami/<k8s>/amazon-linux-2023/x86_64/standard/recommended/"
+    "release_version, read as the node group's release_version)")
 _EKS_AMI = "awslabs/amazon-eks-ami@81fec2e89585 CHANGELOG.md"
 
 

@@ -25,7 +25,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-# The AL2023 EKS-optimised AMI's root device (aws/karpenter-provider-aws@1d927085dd81 (tag
+# The AL2023 EKS-optimised AMI's root device (aws/karpenter-provider-aws@bde00654cd31 (tag
 # v1.14.1) pkg/providers/amifamily/al2023.go:107 and website/content/en/docs/concepts/
 # nodeclasses.md "AL2023" default blockDeviceMappings: /dev/xvda).
 ROOT_DEVICE = "/dev/xvda"

@@ -225,7 +225,7 @@ KMS_KEY_POLICIES: dict[str, Fact] = {
         "ec2.<region>.amazonaws.com and kms:CallerAccount (\"the approach that AWS EBS uses, which avoids "
         "adding particular roles to the KMS policy\"); KMS requires every principal named in a key policy to exist",
         "https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html "
-        "(Example 1); aws/karpenter-provider-aws@1d927085dd81 (tag v1.14.1) website/content/en/docs/"
+        "(Example 1); aws/karpenter-provider-aws@bde00654cd31 (tag v1.14.1) website/content/en/docs/"
         "troubleshooting.md \"Node terminates before ready on failed encrypted EBS volume\"; botocore kms "
         "CreateKeyRequest.Policy (\"The principals in the key policy must exist and be visible to KMS\")"),
     "elasticache_cmk": Fact(
