@@ -135,3 +135,8 @@ def test_namespaced_admin_on_a_team_entry_passes(team_plan):
     admin = with_value(edit, ("policyArn",), "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy")
     resources = [admin if r.urn == edit.urn else r for r in _team_resources(team_plan)]
     assert messages(resources, "eks-access-no-cluster-admin-for-non-admins") == []
+
+
+def test_the_deploy_role_given_an_entry_too_is_refused():
+    msg = one_problem("dev", _entries("arn:aws:iam::111122223333:role/twincloud-deploy-dev"))
+    assert msg.startswith("twincloud:deploy: ") and "one access entry per principal" in msg

@@ -90,6 +90,19 @@ class StackConfig(Model):
                 raise problems_error(problems)
         return v
 
+    @field_validator("deploy")
+    @classmethod
+    def _deploy_roles_have_no_second_entry(cls, v: DeployConfig, info: ValidationInfo) -> DeployConfig:
+        eks = info.data.get("eks")
+        roles = {r for r in (v.aws_role_name, v.preview_role_name) if r}
+        twice = [e.principal_arn for e in (eks.access_entries if eks else [])
+                 if e.principal_arn.split(":", 5)[-1].startswith("role/")
+                 and e.principal_arn.rsplit("/", 1)[-1] in roles]
+        if twice:
+            raise ValueError(f"awsRoleName/previewRoleName already get EKS access entries, and eks.accessEntries lists "
+                             f"{twice} too; EKS allows one access entry per principal: remove them from accessEntries")
+        return v
+
     @field_validator("azure")
     @classmethod
     def _azure(cls, v: AzureConfig | None, info: ValidationInfo) -> AzureConfig | None:
