@@ -13,6 +13,7 @@ from pulumi_policy import EnforcementLevel
 from policies import (aws_security, azure_security, baseline, eks_access, elasticache, k8s_workloads,
                       monitoring_config, placement, platform, stack_rules, tagging, versions, vpc_endpoints,
                       workloads)
+from policies import azure_operations  # noqa: E402 (own line: issue 19's Azure rules)
 
 PACK_NAME = "twincloud-policies"
 PACK_DESCRIPTION = ("twincloud schemas: tagging and naming, pinned versions, monitoring config, "
@@ -33,6 +34,7 @@ POLICIES = [
     *platform.POLICIES,
     *aws_security.POLICIES,
     *azure_security.POLICIES,
+    *azure_operations.POLICIES,
     *stack_rules.POLICIES,
     *baseline.POLICIES,
     *vpc_endpoints.POLICIES,

@@ -106,8 +106,10 @@ VALUE_ROWS: tuple[ValueRow, ...] = (
 )
 
 
-def _row_check(row: ValueRow):
+def _row_check(row: ValueRow, by_environment: bool = False):
     def check(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
+        if by_environment and res.environment not in cfg["environments"]:
+            return
         value = get(res.props, *row.path, default=_MISSING)
         if value is UNKNOWN:
             return
@@ -120,12 +122,18 @@ def _row_check(row: ValueRow):
     return check
 
 
-VALUE_RULES = [
-    ResourceRule(name=row.name, description=row.description, check=_row_check(row), resource_types=(row.resource_type,),
-                 checkov=row.checkov, severity=row.severity, enforcement=MANDATORY, remediation=row.remediation,
-                 tags=list(row.tags))
-    for row in VALUE_ROWS
-]
+def value_rules(rows: Iterable[ValueRow], environments: tuple[str, ...] = ()) -> list[ResourceRule]:
+    """One rule per row; with ``environments``, only resources of those environments are checked."""
+    config = {"environments": environments_schema(list(environments), "the rule applies")} if environments else None
+    return [
+        ResourceRule(name=row.name, description=row.description, check=_row_check(row, bool(environments)),
+                     resource_types=(row.resource_type,), checkov=row.checkov, severity=row.severity,
+                     enforcement=MANDATORY, remediation=row.remediation, tags=list(row.tags), config=config)
+        for row in rows
+    ]
+
+
+VALUE_RULES = value_rules(VALUE_ROWS)
 
 
 # -- IAM documents ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pulumi
 
 from components.azure.acr_push_identity import AcrPushIdentity, AcrPushIdentityArgs, mirror_repositories
-from components.azure.aks import AksCluster, AksClusterArgs, NodePoolSpec
+from components.azure.aks import AksCluster, AksClusterArgs, MaintenanceWindowSpec, NodePoolSpec
 from components.azure.key_vault import GeneratedSecretSpec, KeyVault, KeyVaultArgs
 from components.azure.managed_redis import PRIVATE_LINK_GROUP, ManagedRedis, ManagedRedisArgs
 from components.azure.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
@@ -51,6 +51,7 @@ def build_azure(cfg: StackConfig, prefix: str, egress_ips: pulumi.Input[list[str
         address_space=az.vnet.address_space,
         resource_group_name=az.resource_group,
         ingress_ports=list(az.vnet.ingress_ports),
+        api_server_subnet=az.aks.api_server_vnet_integration,
     ))
     rg = vnet.resource_group_name
 
@@ -83,6 +84,10 @@ def build_azure(cfg: StackConfig, prefix: str, egress_ips: pulumi.Input[list[str
         kubelogin_mode=az.aks.kubelogin_mode,
         encryption_at_host=az.aks.encryption_at_host,
         log_retention_days=az.aks.log_retention_days,
+        disable_run_command=az.aks.disable_run_command,
+        auto_upgrade_window=_window(az.aks.maintenance.auto_upgrade),
+        node_os_window=_window(az.aks.maintenance.node_os),
+        api_server_subnet_id=vnet.api_server_subnet_id if az.aks.api_server_vnet_integration else None,
     ))
 
     identities = {
@@ -170,6 +175,12 @@ def build_azure(cfg: StackConfig, prefix: str, egress_ips: pulumi.Input[list[str
         protect=cfg.protect_stateful,
     ))
 
+    if kv.private_endpoint:
+        endpoints["kv"] = PrivateEndpoint(f"{prefix}-kv-pe", PrivateEndpointArgs(
+            resource_group_name=rg, location=location, subnet_id=vnet.endpoints_subnet_id, vnet_id=vnet.vnet_id,
+            target_id=key_vault.vault_id, group_id="vault",
+        ))
+
     pulumi.export("azureResourceGroup", rg)
     pulumi.export("aksClusterName", aks.cluster_name)
     pulumi.export("aksKubeconfig", aks.kubeconfig)
@@ -189,6 +200,14 @@ def build_azure(cfg: StackConfig, prefix: str, egress_ips: pulumi.Input[list[str
     ))
     return AzurePlatform(vnet=vnet, aks=aks, acr=acr, redis=redis, service_bus=service_bus,
                          key_vault=key_vault, workload_identities=identities, private_endpoints=endpoints)
+
+
+def _window(w) -> MaintenanceWindowSpec | None:
+    """A maintenance window from ``twincloud:azure.aks.maintenance.*`` (None when disabled)."""
+    if not w.enabled:
+        return None
+    return MaintenanceWindowSpec(day_of_week=w.day_of_week, start_time=w.start_time, duration_hours=w.duration_hours,
+                                 interval_weeks=w.interval_weeks, utc_offset=w.utc_offset)
 
 
 def _image_mirror(cfg: StackConfig, prefix: str, rg: pulumi.Input[str], location: str,

@@ -49,6 +49,7 @@ PROD_ALTERNATIVE = (
     "twincloud:azure.redis.capacity=1",
     "twincloud:azure.redis.users=[]",
     "twincloud:azure.acr.publicNetworkAccess=false",
+    "twincloud:azure.keyVault.privateEndpoint=true",
 )
 
 

@@ -70,3 +70,17 @@ def test_legacy_cache_from_config_keeps_its_own_private_link_zone():
     p = alternative_plan()
     assert endpoint_for(p, "redis").inputs["privateLinkServiceConnections"][0]["groupIds"] == ["redisCache"]
     assert p.one(DNS_ZONE, "twincloud-prod-redis-pe").inputs["privateZoneName"] == "privatelink.redis.cache.windows.net"
+
+
+def test_key_vault_private_endpoint_is_an_option_off_by_default(prod_plan):
+    assert not [r for r in prod_plan.of_type(PRIVATE_ENDPOINT) if "-kv-" in r.name]
+
+
+def test_key_vault_private_endpoint_from_config_uses_the_vault_zone():
+    p = alternative_plan()
+    connection = endpoint_for(p, "kv").inputs["privateLinkServiceConnections"][0]
+    assert connection["groupIds"] == ["vault"]
+    vault = p.one("azure-native:keyvault:Vault").inputs["vaultName"]
+    assert connection["privateLinkServiceId"].endswith(f"/Microsoft.KeyVault/vaults/{vault}")
+    # MicrosoftDocs/azure-docs articles/private-link/private-endpoint-dns.md (Key Vault | vault)
+    assert p.one(DNS_ZONE, "twincloud-prod-kv-pe").inputs["privateZoneName"] == "privatelink.vaultcore.azure.net"

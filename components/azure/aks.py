@@ -28,6 +28,13 @@ Secure defaults, a sentence each:
 * node counts belong to the cluster autoscaler (``ignoreChanges`` on pool counts);
 * node pools encrypt at host (temp disks, OS/data disk caches and the data flowing to
   storage), unless ``encryption_at_host=False`` is named;
+* run command (``az aks command invoke``, pods the API starts on a caller's behalf) is
+  disabled unless ``disable_run_command=False`` is named: access goes through Entra and the API;
+* cluster auto-upgrades and node-OS upgrades run only in planned maintenance windows
+  (``aksManagedAutoUpgradeSchedule``, ``aksManagedNodeOSUpgradeSchedule``), so a patch never
+  starts in business hours;
+* with ``api_server_subnet_id`` the API server is projected into that delegated subnet (API
+  Server VNet Integration): node-to-API traffic stays on the private network;
 * the control plane's logs (API server, admin audit, controller manager, scheduler,
   autoscaler, Entra/RBAC guard) go to a Log Analytics workspace through a diagnostic
   setting, and Container insights (the ``omsagent`` add-on, Entra-authenticated) sends
@@ -50,7 +57,7 @@ import pulumi_kubernetes as k8s
 
 from components.azure import roles
 from components.azure.kubeconfig import KUBELOGIN_MODES, with_kubelogin_mode
-from components.facts.azure import AKS_LOG_CATEGORIES, CONTAINER_INSIGHTS_CONFIG
+from components.facts.azure import AKS_LOG_CATEGORIES, AKS_MAINTENANCE, CONTAINER_INSIGHTS_CONFIG
 from components.naming import child_name
 from components.versions import AKS_KUBERNETES_VERSIONS
 
@@ -75,6 +82,17 @@ class NodePoolSpec:
     os_sku: str = "AzureLinux"
     labels: dict[str, str] = field(default_factory=dict)
     taints: list[str] = field(default_factory=list)  # "key=value:NoSchedule"
+
+
+@dataclass
+class MaintenanceWindowSpec:
+    """A weekly planned maintenance window (AKS: 4-24 hours; auto-upgrade wants 4 or more)."""
+
+    day_of_week: str  # Sunday..Saturday
+    start_time: str = "02:00"  # HH:MM in utc_offset
+    duration_hours: int = 4
+    interval_weeks: int = 1
+    utc_offset: str = "+00:00"
 
 
 @dataclass
@@ -104,6 +122,12 @@ class AksClusterArgs:
     kubelogin_mode: str = "azurecli"
     encryption_at_host: bool = True  # needs the subscription feature Microsoft.Compute/EncryptionAtHost
     log_retention_days: int = 365  # the Log Analytics workspace the control-plane logs go to
+    disable_run_command: bool = True
+    # Windows for the patch upgrade channel and the node-OS channel (None: AKS picks the time).
+    auto_upgrade_window: MaintenanceWindowSpec | None = None
+    node_os_window: MaintenanceWindowSpec | None = None
+    # A subnet delegated to Microsoft.ContainerService/managedClusters: API Server VNet Integration.
+    api_server_subnet_id: pulumi.Input[str] | None = None
 
 
 def dns_service_ip(service_cidr: str) -> str:
@@ -134,6 +158,13 @@ def validate_args(args: AksClusterArgs) -> None:
         raise ValueError(f"kubelogin_mode must be one of {KUBELOGIN_MODES}")
     if not any(p.mode == "System" for p in args.node_pools):
         raise ValueError("at least one node pool must have mode 'System'")
+    if args.api_server_subnet_id is not None and args.identity != "UserAssigned":
+        raise ValueError("API Server VNet Integration needs the UserAssigned identity: it must hold Network "
+                         "Contributor on the API server subnet before the cluster is created")
+    low, high = AKS_MAINTENANCE["duration_hours"].value
+    for w in (args.auto_upgrade_window, args.node_os_window):
+        if w is not None and not low <= w.duration_hours <= high:
+            raise ValueError(f"maintenance windows last {low}-{high} hours")
 
 
 class AksCluster(pulumi.ComponentResource):
@@ -171,6 +202,41 @@ class AksCluster(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
+    def _maintenance_windows(self, name: str, args: AksClusterArgs) -> None:
+        """Planned maintenance for the auto-upgrade channel and the node-OS channel."""
+        self.maintenance: dict[str, containerservice.MaintenanceConfiguration] = {}
+        for key, window in (("auto_upgrade_config", args.auto_upgrade_window), ("node_os_config", args.node_os_window)):
+            if window is None:
+                continue
+            config_name = AKS_MAINTENANCE[key].value
+            self.maintenance[config_name] = containerservice.MaintenanceConfiguration(
+                child_name(name, "maintenance", "auto-upgrade" if key == "auto_upgrade_config" else "node-os"),
+                resource_group_name=args.resource_group_name,
+                resource_name_=self.cluster.name,
+                config_name=config_name,
+                maintenance_window=containerservice.MaintenanceWindowArgs(
+                    schedule=containerservice.ScheduleArgs(weekly=containerservice.WeeklyScheduleArgs(
+                        day_of_week=window.day_of_week, interval_weeks=window.interval_weeks)),
+                    start_time=window.start_time,
+                    duration_hours=window.duration_hours,
+                    utc_offset=window.utc_offset,
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+
+    def _api_server_subnet_access(self, name: str, args: AksClusterArgs) -> list[pulumi.Resource]:
+        """Network Contributor for the control-plane identity on the API server subnet (VNet Integration)."""
+        if args.api_server_subnet_id is None:
+            return []
+        return [authorization.RoleAssignment(
+            child_name(name, "apiserver-subnet-network-contributor"),
+            scope=args.api_server_subnet_id,
+            role_definition_id=roles.subscription_role(roles.NETWORK_CONTRIBUTOR),
+            principal_id=self.control_plane_identity.principal_id,
+            principal_type=roles.SERVICE_PRINCIPAL,
+            opts=pulumi.ResourceOptions(parent=self),
+        )]
+
     def __init__(self, name: str, args: AksClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         validate_args(args)  # before registering anything
         super().__init__("twincloud:azure:AksCluster", name, None, opts)
@@ -198,6 +264,7 @@ class AksCluster(pulumi.ComponentResource):
             identity = containerservice.ManagedClusterIdentityArgs(
                 type="UserAssigned", user_assigned_identities=[self.control_plane_identity.id],
             )
+            cluster_depends += self._api_server_subnet_access(name, args)
         elif args.identity == "SystemAssigned":
             identity = containerservice.ManagedClusterIdentityArgs(type="SystemAssigned")
         else:
@@ -247,6 +314,9 @@ class AksCluster(pulumi.ComponentResource):
             enable_private_cluster=args.private_cluster,
             authorized_ip_ranges=None if args.private_cluster else api_allow_list(
                 args.authorized_ip_ranges, args.runner_egress_ips),
+            disable_run_command=args.disable_run_command,
+            enable_vnet_integration=True if args.api_server_subnet_id is not None else None,
+            subnet_id=args.api_server_subnet_id,
         )
         self.cluster = containerservice.ManagedCluster(
             name,
@@ -302,6 +372,7 @@ class AksCluster(pulumi.ComponentResource):
         )
 
         self._control_plane_logs(name)
+        self._maintenance_windows(name, args)
 
         if args.identity == "SystemAssigned":
             authorization.RoleAssignment(

@@ -14,6 +14,9 @@ Secure defaults, a sentence each:
 * only the ingress ports given (default 443) are open from the internet, to the AKS subnet;
 * subnets have no default outbound access (egress goes through AKS's load balancer), and
   the endpoint subnet enforces NSGs on private endpoints;
+* with ``api_server_subnet``, a /28 delegated to ``Microsoft.ContainerService/managedClusters``
+  takes AKS's API server (VNet Integration), behind an NSG with the same internet denies; the
+  default rules admit the node subnet (443, 4443) and Azure Load Balancer (9988) AKS needs;
 * the AKS subnet carries service endpoints for Key Vault, Storage, Service Bus and ACR, so
   those services can allow it by network rule instead of the whole internet.
 """
@@ -26,7 +29,16 @@ import pulumi
 import pulumi_azure_native.network as network
 import pulumi_azure_native.resources as resources
 
-from components.azure.vnet_plan import SUBNET_TIERS, SecurityRule, plan_vnet, subnet_rules
+from components.azure.vnet_plan import (
+    API_SERVER_TIER,
+    SUBNET_TIERS,
+    SecurityRule,
+    assign_priorities,
+    internet_deny_rules,
+    plan_vnet,
+    subnet_rules,
+)
+from components.facts.azure import AKS_API_SERVER
 from components.naming import child_name
 
 AKS_SERVICE_ENDPOINTS = (
@@ -42,6 +54,7 @@ class VNetArgs:
     address_space: str
     resource_group_name: str | None = None  # an existing group; created when None
     ingress_ports: list[int] = field(default_factory=lambda: [443])
+    api_server_subnet: bool = False  # a delegated /28 for AKS API Server VNet Integration
 
 
 def _rule_args(rule: SecurityRule) -> network.SecurityRuleArgs:
@@ -71,10 +84,15 @@ class VNet(pulumi.ComponentResource):
     aks_subnet_id: pulumi.Output[str]
     endpoints_subnet_id: pulumi.Output[str]
     database_subnet_id: pulumi.Output[str]
+    api_server_subnet_id: pulumi.Output[str] | None
 
     def __init__(self, name: str, args: VNetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         layout = plan_vnet(args.address_space)  # both raise on bad args, before any resource
         rules = subnet_rules(layout, args.ingress_ports)
+        tiers = list(SUBNET_TIERS)
+        if args.api_server_subnet:
+            rules[API_SERVER_TIER] = assign_priorities(internet_deny_rules())
+            tiers.append(API_SERVER_TIER)
         super().__init__("twincloud:azure:VNet", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
@@ -95,7 +113,8 @@ class VNet(pulumi.ComponentResource):
         self.nsgs: dict[str, network.NetworkSecurityGroup] = {}
         self.subnets: dict[str, network.Subnet] = {}
         previous: list[pulumi.Resource] = []
-        for tier in SUBNET_TIERS:
+        delegated_to, _ = AKS_API_SERVER["vnet_integration_subnet"].value
+        for tier in tiers:
             nsg = network.NetworkSecurityGroup(
                 child_name(name, tier),
                 resource_group_name=rg,
@@ -116,6 +135,8 @@ class VNet(pulumi.ComponentResource):
                 service_endpoints=[network.ServiceEndpointPropertiesFormatArgs(service=s)
                                    for s in AKS_SERVICE_ENDPOINTS] if tier == "aks" else None,
                 private_endpoint_network_policies="Enabled" if tier == "endpoints" else None,
+                delegations=[network.DelegationArgs(name="aks-apiserver", service_name=delegated_to)]
+                if tier == API_SERVER_TIER else None,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=previous),
             )
             previous = [subnet]
@@ -129,6 +150,7 @@ class VNet(pulumi.ComponentResource):
         self.aks_subnet_id = self.subnets["aks"].id
         self.endpoints_subnet_id = self.subnets["endpoints"].id
         self.database_subnet_id = self.subnets["database"].id
+        self.api_server_subnet_id = self.subnets[API_SERVER_TIER].id if args.api_server_subnet else None
         self.register_outputs({
             "resourceGroupName": self.resource_group_name,
             "vnetId": self.vnet_id,

@@ -5,7 +5,9 @@ Subnet layout of a VNet address space, by eighths of the space:
 * eighths 0-3 -> ``aks``: AKS nodes (and pods with VNet-integrated Azure CNI), the largest;
 * eighth 4    -> ``endpoints``: private endpoints of PaaS services;
 * eighth 5    -> ``database``: the hybrid/database tier (MySQL reachable from AKS only);
-* eighths 6-7 -> reserved for later tiers (gateway, bastion) so the others never move.
+* eighth 6    -> its first /28 is ``apiserver``: the subnet AKS API Server VNet Integration
+  projects the API server into (created only when asked for; AKS needs at least a /28);
+* eighths 6-7 -> otherwise reserved for later tiers (gateway, bastion) so the others never move.
 
 NSG rules are declared as ordered :class:`RuleSpec` lists and get their priorities from
 :func:`assign_priorities` (never typed per rule): list order is evaluation order, so the
@@ -22,6 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 SUBNET_TIERS = ("aks", "endpoints", "database")
+API_SERVER_TIER = "apiserver"  # optional: API Server VNet Integration
+API_SERVER_PREFIX = 28  # the minimum size AKS supports (components/facts/azure.py AKS_API_SERVER)
 MIN_PREFIX, MAX_PREFIX = 16, 24
 AZURE_RESERVED_IPS = 5  # Azure keeps the first four and the last address of every subnet
 
@@ -56,9 +60,11 @@ class VnetLayout:
     aks: str
     endpoints: str
     database: str
+    apiserver: str = ""
 
     def cidr(self, tier: str) -> str:
-        return {"aks": self.aks, "endpoints": self.endpoints, "database": self.database}[tier]
+        return {"aks": self.aks, "endpoints": self.endpoints, "database": self.database,
+                API_SERVER_TIER: self.apiserver}[tier]
 
     @property
     def usable_aks_ips(self) -> int:
@@ -74,7 +80,9 @@ def plan_vnet(address_space: str) -> VnetLayout:
         raise ValueError(f"address space must be between /{MIN_PREFIX} and /{MAX_PREFIX}, got /{net.prefixlen}")
     eighths = list(net.subnets(prefixlen_diff=3))
     aks = next(net.subnets(prefixlen_diff=1))
-    return VnetLayout(address_space=str(net), aks=str(aks), endpoints=str(eighths[4]), database=str(eighths[5]))
+    apiserver = next(eighths[6].subnets(new_prefix=API_SERVER_PREFIX))
+    return VnetLayout(address_space=str(net), aks=str(aks), endpoints=str(eighths[4]), database=str(eighths[5]),
+                      apiserver=str(apiserver))
 
 
 # -- NSG rules -----------------------------------------------------------------------------

@@ -173,6 +173,56 @@ class AksNodePoolConfig(Model):
         return self
 
 
+HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+UTC_OFFSET = re.compile(r"[+-](0[0-9]|1[0-4]):(00|30|45)")
+WEEK_DAYS = Literal["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+
+
+class MaintenanceWindowConfig(Model):
+    """``twincloud:azure.aks.maintenance.autoUpgrade`` / ``.nodeOs``: a weekly planned maintenance window.
+
+    Days are the SDK's WeekDay values; 4-24 hours (AKS, and auto-upgrade wants 4 or more);
+    components/facts/azure.py AKS_MAINTENANCE has the sources."""
+
+    enabled: bool = True
+    day_of_week: WEEK_DAYS = "Sunday"
+    start_time: str = "02:00"
+    duration_hours: Annotated[int, Field(ge=4, le=24)] = 4
+    # Weeks between windows; 1-4 here (the SDK states no bound: the upper bound is unverified).
+    interval_weeks: Annotated[int, Field(ge=1, le=4)] = 1
+    utc_offset: str = "+00:00"
+
+    @field_validator("start_time")
+    @classmethod
+    def _start(cls, v: str) -> str:
+        if not HHMM.fullmatch(v):
+            raise ValueError("use HH:MM from 00:00 to 23:59, in utcOffset's time zone")
+        return v
+
+    @field_validator("utc_offset")
+    @classmethod
+    def _offset(cls, v: str) -> str:
+        if not UTC_OFFSET.fullmatch(v):
+            raise ValueError("use +HH:MM or -HH:MM, e.g. +00:00 or +05:30")
+        return v
+
+
+class AksMaintenanceConfig(Model):
+    """``twincloud:azure.aks.maintenance``: when AKS may upgrade the cluster and patch node images."""
+
+    auto_upgrade: MaintenanceWindowConfig = Field(default_factory=lambda: {"dayOfWeek": "Sunday"})  # type: ignore
+    node_os: MaintenanceWindowConfig = Field(default_factory=lambda: {"dayOfWeek": "Saturday"})  # type: ignore
+
+    @model_validator(mode="after")
+    def _prod(self, info: ValidationInfo) -> AksMaintenanceConfig:
+        if is_prod(info):
+            off = [k for k, w in (("autoUpgrade", self.auto_upgrade), ("nodeOs", self.node_os)) if not w.enabled]
+            if off:
+                raise problems_error([((k, "enabled"), "prod upgrades run in planned maintenance windows only; "
+                                       "keep it enabled and pick dayOfWeek/startTime", None) for k in off])
+        return self
+
+
 def _outside_networks(cidr: str, info: ValidationInfo) -> None:
     """An AKS range must not collide with the AWS VPC or this VNet (as far as they parsed)."""
     vpc, vnet = published(info, "vpc.cidr"), published(info, "azure.vnet.addressSpace")
@@ -203,6 +253,12 @@ class AksConfig(Model):
     # Days the Log Analytics workspace keeps control-plane and container logs (30-730 on
     # PerGB2018: unverified bounds, the SDK says "allowed values are per pricing plan").
     log_retention_days: Annotated[int, Field(ge=30, le=730)] = 365
+    # Run command (az aks command invoke) off; prod keeps it off.
+    disable_run_command: bool = True
+    # API Server VNet Integration (GA in the pinned API 2025-09-01): the API server gets an internal
+    # address in a delegated /28 of the VNet. Needs identity userAssigned.
+    api_server_vnet_integration: bool = False
+    maintenance: AksMaintenanceConfig = Field(default_factory=dict)  # type: ignore[arg-type]
     node_pools: Annotated[list[AksNodePoolConfig], Field(min_length=1)]
 
     @field_validator("version")
@@ -262,6 +318,12 @@ class AksConfig(Model):
             problems.append((("apiServerAuthorizedIpRanges",),
                              "the API server would be open to the internet; list the CIDRs allowed to reach it, "
                              "or set privateCluster: true", None))
+        if self.api_server_vnet_integration and self.identity != "userAssigned":
+            problems.append((("apiServerVnetIntegration",), "needs identity userAssigned: the control-plane identity "
+                             "must hold Network Contributor on the API server subnet before the cluster exists", None))
+        if is_prod(info) and not self.disable_run_command:
+            problems.append((("disableRunCommand",), "prod keeps run command disabled: reach the API through Entra "
+                             "(kubelogin) from the allowed networks or the in-network runner", None))
         if self.private_cluster and self.api_server_authorized_ip_ranges:
             problems.append((("apiServerAuthorizedIpRanges",),
                              "a private cluster has no public API server; remove apiServerAuthorizedIpRanges", None))
@@ -589,6 +651,9 @@ class KeyVaultConfig(Model):
     readers: list[str] = []
     # The day every secret expires (Key Vault's exp attribute); rotate them before it.
     secrets_expire_on: date | None = None
+    # A private endpoint in the endpoint subnet (private DNS privatelink.vaultcore.azure.net), so
+    # pods reach the vault on a private address; the firewall (deny by default) stays as it is.
+    private_endpoint: bool = False
 
     @field_validator("purge_protection")
     @classmethod

@@ -40,6 +40,8 @@ ARM_TYPES: dict[str, tuple[str, str]] = {
     "azure-native:containerregistry:Replication": (
         "Microsoft.ContainerRegistry/registries/replications", "{registryName}/{replicationName}"),
     "azure-native:containerservice:ManagedCluster": ("Microsoft.ContainerService/managedClusters", "{resourceName}"),
+    "azure-native:containerservice:MaintenanceConfiguration": (
+        "Microsoft.ContainerService/managedClusters/maintenanceConfigurations", "{resourceName}/{configName}"),
     "azure-native:keyvault:Vault": ("Microsoft.KeyVault/vaults", "{vaultName}"),
     "azure-native:keyvault:Secret": ("Microsoft.KeyVault/vaults/secrets", "{vaultName}/{secretName}"),
     "azure-native:managedidentity:UserAssignedIdentity": (
