@@ -13,7 +13,7 @@ from pulumi_policy import EnforcementLevel
 from policies import (aws_security, azure_security, baseline, eks_access, elasticache, k8s_workloads,
                       monitoring_config, placement, platform, stack_rules, tagging, versions, vpc_endpoints,
                       workloads)
-from policies import azure_operations  # noqa: E402 (own line: issue 19's Azure rules)
+from policies import azure_operations  # own line, so parallel additions above merge cleanly
 
 PACK_NAME = "twincloud-policies"
 PACK_DESCRIPTION = ("twincloud schemas: tagging and naming, pinned versions, monitoring config, "
