@@ -294,3 +294,13 @@ def test_pack_own_config_matches_every_policy_schema():
     info = servicers.full.GetAnalyzerInfo(empty_pb2.Empty(), None)
     configured = _reconciled_config(info, proto, {})  # raises PolicyConfigError on a mismatch
     assert set(configured.policyConfig) == {p.name for p in info.policies}
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_stack_rules_whose_types_the_plan_lacks_report_nothing(stack):
+    # without a policy config, the stack rules none of whose types the plan holds are not run
+    # (tools/policy_eval.py _Servicers.stack_rules); a config ({} here) runs the whole pack
+    from tools.policy_eval import evaluate
+
+    p = plan(stack)
+    assert evaluate(p) == evaluate(p, {})

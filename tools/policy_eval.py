@@ -224,11 +224,16 @@ def stack_tags(plan: Plan) -> dict[str, str]:
 class _Servicers:
     """pulumi_policy's analyzer servicer, configured as the CLI configures it.
 
-    ``full`` holds every policy (stack rules run there). ``for_type`` gives a servicer with
-    the stack policies' siblings removed and only the resource rules that apply to a type:
-    the analyzer converts a resource's properties once per policy it holds, so handing it
-    the 40-odd rules that cannot apply (say, Azure rules to an S3 bucket) only costs time;
-    the violations are the same, because a rule that does not apply reports nothing.
+    ``full`` holds every policy. ``for_type`` gives a servicer with the stack policies'
+    siblings removed and only the resource rules that apply to a type: the analyzer converts
+    a resource's properties once per policy it holds, so handing it the 40-odd rules that
+    cannot apply (say, Azure rules to an S3 bucket) only costs time; the violations are the
+    same, because a rule that does not apply reports nothing. ``stack_rules`` runs the stack rules,
+    where the analyzer converts every resource once per rule: with the pack's own config, only
+    the rules with at least one resource of their types in the plan (a ``StackRule`` reads and
+    reports on resources of its ``resource_types`` only; a test compares with the whole pack
+    on dev and prod); with a stack's policy config, which can widen a rule's types
+    (``statefulTypes``), every one.
     """
 
     def __init__(self, policy_config: Mapping[str, Mapping[str, Any]] | None, plan: Plan) -> None:
@@ -246,6 +251,15 @@ class _Servicers:
         self.full.Configure(self._configure, None)
         self._by_key: dict[tuple[str, ...], Any] = {}
         self._by_type: dict[str, Any] = {}
+        self.stack_rules = (self.full if policy_config is not None
+                            else self._stack_rules_for({r.type for r in plan.resources}))
+
+    def _stack_rules_for(self, types: set[str]) -> Any:
+        from pulumi_policy import StackValidationPolicy
+
+        selected = [pol for pol in self._policies.POLICIES if isinstance(pol, StackValidationPolicy)
+                    and (not hasattr(pol, "applies_to") or any(pol.applies_to(t) for t in types))]
+        return self._make(selected, self._configure) if selected else None  # none: nothing to report
 
     def _make(self, selected: list[Any], configure: Any) -> Any:
         from pulumi_policy.policy import _PolicyAnalyzerServicer
@@ -335,6 +349,7 @@ def _evaluate(plan: Plan, policy_config: Mapping[str, Mapping[str, Any]] | None)
             provider=provider, parent=resource.parent or "", dependencies=list(resource.dependencies),
             propertyDependencies=property_dependencies,
         ))
-    response = servicers.full.AnalyzeStack(proto.AnalyzeStackRequest(resources=stack_resources), None)
-    violations += _violations(response, stack_urn)
+    if servicers.stack_rules is not None:
+        response = servicers.stack_rules.AnalyzeStack(proto.AnalyzeStackRequest(resources=stack_resources), None)
+        violations += _violations(response, stack_urn)
     return violations
