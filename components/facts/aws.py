@@ -271,7 +271,10 @@ ELASTICACHE: dict[str, Fact] = {
          "valkey": {"7.2": "valkey7", "8.0": "valkey8", "8.1": "valkey8"}},
         f"{_EC_MODEL} CreateCacheParameterGroupMessage.CacheParameterGroupFamily (\"Valid values are: valkey8 | "
         "valkey7 | memcached1.4 | memcached1.5 | memcached1.6 | redis2.6 | redis2.8 | redis3.2 | redis4.0 | "
-        "redis5.0 | redis6.x | redis7\"); the version-to-family mapping by major version is unverified"),
+        "redis5.0 | redis6.x | redis7\"); redis 7.1 -> redis7 and valkey 7.2 -> valkey7 as "
+        "terraform-aws-modules/terraform-aws-elasticache@v1.10.3 examples/redis-replication-group/main.tf and "
+        "examples/valkey-replication-group/main.tf pair them; the other versions' families by major version are "
+        "unverified"),
     "maintenance_window": Fact(
         "ddd:hh24:mi-ddd:hh24:mi (UTC), ddd in sun mon tue wed thu fri sat, at least 60 minutes",
         f"{_EC_MODEL} CreateCacheClusterMessage.PreferredMaintenanceWindow (\"The minimum maintenance window is a "
