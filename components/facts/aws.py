@@ -127,7 +127,9 @@ VPC_ENDPOINTS: dict[str, Fact] = {
     "private_dns_needs_vpc_dns": Fact(
         "private DNS for interface endpoints needs enableDnsHostnames and enableDnsSupport on the VPC",
         f"{_PULUMI_AWS} pulumi_aws/ec2/vpc_endpoint.py:49 (private_dns_enabled associates a private hosted zone "
-        "with the VPC); the VPC attribute requirement is unverified here (components/aws/vpc.py sets both)"),
+        "with the VPC); botocore (pinned) ec2 CreateVpcEndpointRequest.PrivateDnsEnabled (\"To use a private hosted "
+        "zone, you must set the following VPC attributes to true: enableDnsHostnames and enableDnsSupport\"; "
+        "components/aws/vpc.py sets both)"),
 }
 
 # Service principal -> the trust it appears in.
