@@ -9,8 +9,12 @@ over to Azure"):
   repeatable): resolves a deployed tag to its digest (the shape is botocore's
   ``DescribeImagesResponse``: ``imageDetails[].repositoryName/imageDigest/imageTags``);
 * ``az acr manifest list-metadata --registry <acr> --name <repo> --output json`` per repository
-  (``--acr <repo>=<file>``, repeatable): the manifests in ACR with their ``digest`` and ``tags``
-  (``az acr repository show-manifests`` prints the same two fields).
+  (``--acr <repo>=<file>``, repeatable): the manifests in ACR with their ``digest`` and ``tags``.
+  The command returns the registry's ``/acr/v1/<repo>/_manifests`` items as they are
+  (Azure/azure-cli@047368d76536 src/azure-cli/azure/cli/command_modules/acr/manifest.py,
+  ``acr_manifest_metadata_list``; each item has ``digest``, read there too); ``tags`` is as
+  ``az acr repository show-manifests`` prints it in public examples (unverified against the
+  ACR data-plane spec).
 
 Exit 0: every deployed ECR image is in ACR under the same tag with the same digest; 1: some are
 missing or differ (each is printed); 2: bad input.

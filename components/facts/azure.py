@@ -165,6 +165,9 @@ ACR: dict[str, Fact] = {
     # Artifact cache upstreams: Docker Hub, Microsoft Artifact Registry, AWS ECR *Public Gallery*,
     # GitHub Container Registry, Quay, registry.k8s.io, Google Container Registry. Private ECR is not
     # one, and a cache fills only on the first pull of each tag.
+    # az acr import takes a non-Azure private registry with a username and password.
+    "import_non_azure_private": Fact(True, f"{_ACR_DOCS}container-registry-import-images.md @0cb0c826286d "
+                                     "(## Import from a non-Azure private container registry)"),
     "artifact_cache_private_ecr": Fact(False, f"{_ACR_DOCS}artifact-cache-overview.md @0161e50c1106 "
                                        "(## Upstream support; ## Current limitations)"),
     # The retention policy for untagged manifests is a (preview) feature of Premium registries;
