@@ -21,6 +21,7 @@ from components.azure.service_bus import QueueSpec, ServiceBus, ServiceBusArgs, 
 from components.azure.vnet import VNet, VNetArgs
 from components.azure.workload_identity import WorkloadIdentity, WorkloadIdentityArgs
 from stacks.config import StackConfig
+from stacks.config.azure import MaintenanceWindowConfig
 
 IDENTITY_TYPES = {"userAssigned": "UserAssigned", "systemAssigned": "SystemAssigned"}
 
@@ -202,7 +203,7 @@ def build_azure(cfg: StackConfig, prefix: str, egress_ips: pulumi.Input[list[str
                          key_vault=key_vault, workload_identities=identities, private_endpoints=endpoints)
 
 
-def _window(w) -> MaintenanceWindowSpec | None:
+def _window(w: MaintenanceWindowConfig) -> MaintenanceWindowSpec | None:
     """A maintenance window from ``twincloud:azure.aks.maintenance.*`` (None when disabled)."""
     if not w.enabled:
         return None
