@@ -156,3 +156,11 @@ def test_a_team_name_that_is_no_label_value_is_refused():
 def test_prod_routing_must_page_someone_on_critical():
     problems = _problems("prod", f'{R}.routing.critical=[]')
     assert problems == [f"{R}: prod routes critical alerts to nobody; list a paging receiver in routing.critical"]
+
+
+def test_the_plan_cli_exits_2_naming_the_receiver_key_and_the_fix():
+    from tests.test_plan_cli import run_plan
+
+    result = run_plan("--stack", "dev", "--set", f'{R}.receivers=[{{"name": "pager", "type": "pagerduty"}}]')
+    assert result.returncode == 2 and "Traceback" not in result.stderr and result.stdout == ""
+    assert f"{R}.receivers[0]: receiver 'pager': a pagerduty receiver needs routingKey" in result.stderr
