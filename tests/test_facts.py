@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -73,14 +74,17 @@ _NOT_PROGRAM = ("components/facts/", "tools/mocks.py")
 
 
 def _parse(text: str) -> ast.AST:
-    """``ast.parse``, retried once: CPython 3.11 keeps the AST-to-object recursion counter per
-    interpreter, and in the full suite a concurrent conversion elsewhere in the worker
-    occasionally trips its consistency check ("AST constructor recursion depth mismatch"),
-    which says nothing about the file."""
-    try:
-        return ast.parse(text)
-    except SystemError:
-        return ast.parse(text)
+    """``ast.parse``, retried: CPython 3.11 keeps the AST-to-object recursion counter per
+    interpreter, and its traceback module calls ``ast.parse`` to place carets
+    (lib/python3.11/traceback.py:588), so a background thread of an earlier test printing a
+    traceback at the same moment trips the counter's consistency check ("AST constructor
+    recursion depth mismatch"), which says nothing about the file."""
+    for _ in range(20):
+        try:
+            return ast.parse(text)
+        except SystemError:
+            time.sleep(0.25)
+    return ast.parse(text)
 
 
 def _string_constants(path: Path):
