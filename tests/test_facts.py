@@ -125,3 +125,15 @@ def test_straggler_check_finds_a_role_guid_typed_into_a_component(tmp_path):
     (tmp_path / "components").mkdir()
     (tmp_path / "components" / "x.py").write_text('ACR_PULL = "7f951dfd-4ed3-4f51-8e84-a3ae6f1ca7c6"\n')
     assert stragglers(tmp_path) == ["components/x.py:1: '7f951dfd-4ed3-4f51-8e84-a3ae6f1ca7c6'"]
+
+
+@pytest.mark.parametrize("service, shape", [("ec2", "InstanceType"), ("route53", "HealthCheckRegion"),
+                                            ("eks", "ClusterName"), ("elasticache", "CacheNode")])
+def test_botocore_shape_read_alone_equals_the_shape_of_the_whole_model(service, shape):
+    import json
+
+    from components.facts import aws
+
+    aws._MODELS.pop(service, None)  # the shape alone, as a plan reads it first
+    alone = aws.botocore_shape(service, shape)
+    assert alone == json.loads(aws._model_source(service))["shapes"][shape]

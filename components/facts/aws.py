@@ -377,24 +377,49 @@ def regional_name(kind: str, *, region: str, service: str = "", partition: str |
 
 
 @functools.cache
-def botocore_model(service: str) -> dict:
-    """An AWS API model as the pinned botocore ships it (``data/<service>/<latest API
-    version>/service-2.json.gz``), parsed once per process. Read directly rather than through
-    ``botocore.loaders.Loader``, which takes about three times as long (it lists every service
-    directory and merges the SDK-only extras, which hold no shapes)."""
+def _model_source(service: str) -> str:
+    """The text of an AWS API model as the pinned botocore ships it: ``data/<service>/<latest
+    API version>/service-2.json.gz`` (read directly; ``botocore.loaders.Loader`` takes about
+    three times as long, listing every service directory and merging SDK-only extras)."""
     import gzip
-    import json
     from pathlib import Path
 
     import botocore
 
     versions = sorted((Path(botocore.__file__).parent / "data" / service).iterdir())
     model = versions[-1] / "service-2.json.gz"
-    return json.loads(gzip.open(model).read()) if model.exists() else json.loads(model.with_suffix("").read_text())
+    return gzip.open(model).read().decode() if model.exists() else model.with_suffix("").read_text()
+
+
+_MODELS: dict[str, dict] = {}
+
+
+def botocore_model(service: str) -> dict:
+    """An AWS API model as the pinned botocore ships it, parsed once per process."""
+    import json
+
+    if service not in _MODELS:
+        _MODELS[service] = json.loads(_model_source(service))
+    return _MODELS[service]
 
 
 def botocore_shape(service: str, shape: str) -> dict:
-    """A shape of an AWS API model as the pinned botocore ships it (enums, min/max)."""
+    """A shape of an AWS API model as the pinned botocore ships it (enums, min/max). Only that
+    shape is parsed where the model's layout allows (botocore writes each shape on a line of
+    its own, four spaces in, inside the top-level ``shapes``): the plan needs one enum of the
+    4 MB ``ec2`` model. Otherwise, or once the whole model is parsed, it is read from that."""
+    import json
+
+    if service not in _MODELS:
+        text = _model_source(service)
+        start = text.find('\n  "shapes":{')
+        end = text.find('\n  "', start + 1) if start >= 0 else -1
+        key = f'\n    {json.dumps(shape)}:'
+        at = text.find(key, start, end if end >= 0 else len(text)) if start >= 0 else -1
+        if at >= 0:
+            value, _ = json.JSONDecoder().raw_decode(text, at + len(key))
+            if isinstance(value, dict):
+                return value
     return botocore_model(service)["shapes"][shape]
 
 

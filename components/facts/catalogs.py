@@ -24,7 +24,7 @@ from functools import lru_cache
 import botocore
 
 from components.facts import Fact
-from components.facts.aws import botocore_model, endpoints_catalog
+from components.facts.aws import botocore_model, botocore_shape, endpoints_catalog
 
 BOTOCORE = f"botocore=={botocore.__version__}"
 
@@ -46,7 +46,7 @@ def aws_regions(partition: str = "aws") -> frozenset[str]:
 @lru_cache(maxsize=None)
 def ec2_instance_types() -> frozenset[str]:
     """Every EC2 instance type (botocore ``ec2`` model, shape ``InstanceType``)."""
-    return frozenset(_model("ec2")["shapes"]["InstanceType"]["enum"])
+    return frozenset(botocore_shape("ec2", "InstanceType")["enum"])
 
 
 def eks_enum(shape: str) -> tuple[str, ...]:
