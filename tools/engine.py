@@ -314,7 +314,7 @@ def cyclic_gc_paused():
     """Pause Python's cyclic garbage collector for one plan (reference counting still frees
     almost everything). The SDK modules a plan imports leave about a million long-lived
     objects, and every full collection walks all of them; the registrations of one plan
-    trigger enough of them to take about a third of the plan's own CPU time (``make bench``,
+    trigger enough of them to take about 40% of the plan's own CPU time (``make bench``,
     README "Tests and performance"). The garbage cycles of one plan (asyncio futures,
     tracebacks) cost a few MB of memory. The collector's earlier state is restored after."""
     was_enabled = gc.isenabled()
