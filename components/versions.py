@@ -277,7 +277,9 @@ IMAGES: dict[str, ImagePin] = {
                                       f"{_ALLOY}/values.yaml configReloader.image"),
     # grafana 12.11.1
     "grafana": ImagePin("docker.io", "grafana/grafana", "13.2.0", f"{_GRAFANA}/Chart.yaml appVersion (image)"),
-    "grafana-sidecar": ImagePin("quay.io", "kiwigrid/k8s-sidecar", "2.10.1", f"{_GRAFANA}/values.yaml sidecar.image"),
+    "grafana-sidecar": ImagePin("quay.io", "kiwigrid/k8s-sidecar", "2.10.1",
+                                f"{_GRAFANA}/values.yaml sidecar.image; kiwigrid/k8s-sidecar tag 2.10.1 "
+                                "(a61c7ac31c82; README: LABEL, LABEL_VALUE, RESOURCE, FOLDER_ANNOTATION)"),
     # aws-load-balancer-controller 3.5.0
     "aws-load-balancer-controller": ImagePin("public.ecr.aws", "eks/aws-load-balancer-controller", "v3.5.0",
                                              f"{_LBC}/values.yaml image (repository, tag)"),
