@@ -84,3 +84,14 @@ def test_cli_exit_flushes_all_output_and_keeps_each_exit_code():
         result = subprocess.run([sys.executable, "-c", EXIT_CHILD, str(code)], cwd=ROOT, capture_output=True,
                                 text=True, timeout=60)
         assert (result.returncode, len(result.stdout), result.stderr) == (code, 1 << 20, "done")
+
+
+def test_a_reader_that_closes_the_pipe_early_gets_no_traceback_and_exit_141():
+    import os
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the plan writes its JSON
+    result = subprocess.run([sys.executable, "-m", "tools.plan", "--stack", "dev", "--json"], cwd=ROOT,
+                            stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=300)
+    os.close(write_end)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 141

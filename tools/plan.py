@@ -15,7 +15,8 @@ first ``up``. ``--empty-account`` answers lookups as a new AWS account and Azure
 would: anything the program does not create and the config does not declare is "not found".
 Exits 2 on bad config (the schema's message, no traceback) or a failed empty-account lookup,
 and 1 on any mandatory policy violation, like ``pulumi preview --policy-pack``;
-3 means a bug in twincloud itself (with its traceback), never bad config.
+3 means a bug in twincloud itself (with its traceback), never bad config; 141 means the reader
+closed the pipe before the output was written (``--json | head``), as a shell reports SIGPIPE.
 """
 
 from __future__ import annotations
@@ -267,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if any(v["level"] == "mandatory" for v in plan.violations) else 0
 
 
+CLOSED_PIPE_EXIT = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
+
+
 def exit_process(code: int) -> None:
     """End the CLI process with ``code`` once its output is flushed, without the interpreter's
     teardown: freeing the SDK modules and the plan's objects one by one takes about a second
@@ -286,7 +290,16 @@ def cli() -> None:
     process that ends in ``exit_process``, so the cyclic garbage collector only costs time
     here (its passes over the SDK's objects; README "Tests and performance")."""
     gc.disable()
-    exit_process(main())
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader closed the pipe (``... --json | head``): say nothing more and exit as a
+        # process killed by SIGPIPE does in a shell (128 + 13), not with a traceback and not
+        # with 1, which means a policy violation.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        os._exit(CLOSED_PIPE_EXIT)
+    exit_process(code)
 
 
 if __name__ == "__main__":
