@@ -291,6 +291,32 @@ IMAGES: dict[str, ImagePin] = {
 
 IMAGES.update(PLATFORM_IMAGES)
 
+# -- Grafana plugins ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrafanaPluginPin:
+    """A Grafana plugin pinned to an exact version, installed by the grafana chart's ``plugins``
+    value (``<id>@<version>``; Grafana downloads it from grafana.com at start)."""
+
+    plugin_id: str
+    version: str
+    verified: str
+
+    @property
+    def spec(self) -> str:
+        return f"{self.plugin_id}@{self.version}"
+
+
+GRAFANA_PLUGINS: dict[str, GrafanaPluginPin] = {
+    # Queries Amazon Managed Service for Prometheus with SigV4 (docs/monitoring.md "Querying AMP").
+    "amazon-prometheus": GrafanaPluginPin(
+        "grafana-amazonprometheus-datasource", "3.2.0",
+        "grafana/grafana-amazonprometheus-datasource@d2a53092ed89 (tag v3.2.0): package.json version 3.2.0, "
+        "src/plugin.json grafanaDependency '>=11.6.11-0 <12 || ... || >=12.2.5-0' (admits Grafana 13.2.0); "
+        "publication in the grafana.com catalog for self-managed Grafana unverified (no internet here)"),
+}
+
 # -- known-bad pins -----------------------------------------------------------------------
 
 def _numbers(version: str) -> tuple[int, ...]:

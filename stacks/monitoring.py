@@ -15,8 +15,9 @@ from components.monitoring.stack import AlertReceiverSpec, MonitoringStack, Moni
 from components.monitoring.storage import AwsObjectStorage, AzureObjectStorage, ObjectStorage
 from components.platform.priorities import PlatformPriorities
 from components.platform.values import PLATFORM_PRIORITY
+from components.aws.prometheus_query_access import PrometheusQueryAccess, PrometheusQueryAccessArgs
 from components.aws.prometheus_workspace import PrometheusWorkspace, PrometheusWorkspaceArgs
-from components.monitoring.values import PROMETHEUS_SERVICE_ACCOUNT, RemoteWriteTarget
+from components.monitoring.values import GRAFANA_SERVICE_ACCOUNT, PROMETHEUS_SERVICE_ACCOUNT, RemoteWriteTarget
 from components.monitoring.values import AlertmanagerSizing, GrafanaSizing, LokiSizing, PrometheusSizing, TempoSizing
 from stacks.aws_data import AwsData
 from stacks.config import StackConfig
@@ -53,7 +54,8 @@ def aws_monitoring_storage(cfg: StackConfig, aws_data: AwsData) -> MonitoringSto
 
 
 def aws_remote_write(cfg: StackConfig, prefix: str, cluster_name: pulumi.Input[str]) -> RemoteWriteTarget | None:
-    """The AMP workspace the EKS Prometheus remote-writes to, when
+    """The AMP workspace the EKS Prometheus remote-writes to and Grafana queries (a query-only
+    Pod Identity role for Grafana's service account), when
     ``twincloud:monitoring.prometheus.remoteWrite.enabled``; exports ``prometheusWorkspaceArn``
     and ``prometheusRemoteWriteUrl``."""
     m = cfg.monitoring
@@ -64,8 +66,12 @@ def aws_remote_write(cfg: StackConfig, prefix: str, cluster_name: pulumi.Input[s
         retention_days=m.prometheus.remote_write.retention_days, protect=cfg.protect_stateful))
     pulumi.export("prometheusWorkspaceArn", workspace.workspace_arn)
     pulumi.export("prometheusRemoteWriteUrl", workspace.remote_write_url)
+    query = PrometheusQueryAccess(f"{prefix}-amp-query", PrometheusQueryAccessArgs(
+        cluster_name=cluster_name, workspace_arn=workspace.workspace_arn, namespace="monitoring",
+        service_account=GRAFANA_SERVICE_ACCOUNT))
     return RemoteWriteTarget(url=workspace.remote_write_url, region=cfg.aws_region, cluster=f"{prefix}-eks",
-                             depends_on=workspace.access)
+                             depends_on=workspace.access, query_url=workspace.query_url,
+                             query_access=query.access)
 
 
 def azure_monitoring_storage(cfg: StackConfig, prefix: str, azure_platform: AzurePlatform) -> MonitoringStorage | None:

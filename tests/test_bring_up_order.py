@@ -57,10 +57,11 @@ def test_monitoring_releases_start_only_once_their_bucket_identities_exist(prod_
     associations = {r.inputs["serviceAccount"]: r.urn for r in prod_plan.of_type(
         "aws:eks/podIdentityAssociation:PodIdentityAssociation") if r.inputs["namespace"] == "monitoring"}
     releases = {r.inputs["name"]: r.urn for r in prod_plan.of_type(RELEASE) if "-monitoring-aws-" in r.name}
-    # Loki and Tempo (their buckets), and Prometheus (its AMP workspace, prod remote write).
-    assert associations.keys() == {"loki", "tempo", "kube-prometheus-stack-prometheus"}
+    # Loki and Tempo (their buckets), Prometheus (its AMP workspace, prod remote write) and
+    # Grafana (its query role on that workspace).
+    assert associations.keys() == {"loki", "tempo", "kube-prometheus-stack-prometheus", "grafana"}
     for account, release in (("loki", "loki"), ("tempo", "tempo"),
-                             ("kube-prometheus-stack-prometheus", "kube-prometheus-stack")):
+                             ("kube-prometheus-stack-prometheus", "kube-prometheus-stack"), ("grafana", "grafana")):
         assert associations[account] in order[releases[release]], account
 
 

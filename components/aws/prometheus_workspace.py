@@ -58,6 +58,7 @@ class PrometheusWorkspace(pulumi.ComponentResource):
     """An AMP workspace Prometheus remote-writes to through Pod Identity; see the module docstring."""
 
     remote_write_url: pulumi.Output[str]
+    query_url: pulumi.Output[str]
     workspace_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: PrometheusWorkspaceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -78,8 +79,10 @@ class PrometheusWorkspace(pulumi.ComponentResource):
             child_name(name, "pod-identity"), cluster_name=args.cluster_name, namespace=args.namespace,
             service_account=args.service_account, role_arn=self.role.arn, opts=child)
         self.workspace_arn = self.workspace.arn
-        self.remote_write_url = self.workspace.prometheus_endpoint.apply(
-            lambda endpoint: endpoint.rstrip("/") + "/api/v1/remote_write")
+        # The Prometheus-compatible root (``.../workspaces/<id>``) queries go below
+        # (https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-APIReference-QueryMetrics.html).
+        self.query_url = self.workspace.prometheus_endpoint.apply(lambda endpoint: endpoint.rstrip("/"))
+        self.remote_write_url = self.query_url.apply(lambda root: root + "/api/v1/remote_write")
         self.access: tuple[pulumi.Resource, ...] = (self.association, self.policy)
         self.register_outputs({"workspaceArn": self.workspace_arn, "remoteWriteUrl": self.remote_write_url,
                                "roleArn": self.role.arn})

@@ -6,7 +6,9 @@ dashboards (the four golden signals per service, and the monitoring stack itself
   engineer can move from an alert to the metric, the trace and its logs without copying ids;
 * fixed datasource UIDs, so dashboards and links never depend on generated ids;
 * literal ``$`` in provisioning files is written ``$$`` (Grafana expands environment
-  variables in provisioning files).
+  variables in provisioning files);
+* with AMP remote write on, a fourth datasource queries the workspace's long-term,
+  deduplicated metrics (``amp_datasource``).
 """
 
 from __future__ import annotations
@@ -21,12 +23,39 @@ from components.monitoring.endpoints import StackEndpoints
 PROMETHEUS_UID = "prometheus"
 LOKI_UID = "loki"
 TEMPO_UID = "tempo"
+AMP_UID = "amp"
+# The Amazon Managed Service for Prometheus data source plugin (components/versions.py
+# GRAFANA_PLUGINS): Grafana's core Prometheus data source deprecated SigV4 in favour of it.
+AMP_TYPE = "grafana-amazonprometheus-datasource"
 DASHBOARD_LABEL = "grafana_dashboard"  # the Grafana sidecar loads ConfigMaps carrying this label
 
 
-def datasources(endpoints: StackEndpoints) -> dict[str, Any]:
-    """The ``datasources.yaml`` provisioning document."""
-    return {"apiVersion": 1, "datasources": [
+def amp_datasource(url: Any, region: str) -> dict[str, Any]:
+    """The AMP workspace as a Grafana datasource, signed with SigV4 from the AWS SDK default
+    credential chain (the pod's Pod Identity credentials; components/aws/prometheus_query_access.py).
+
+    ``url``: the workspace's ``prometheus_endpoint`` without its trailing ``/``. jsonData keys:
+    ``sigV4Auth``, ``sigV4AuthType``, ``sigV4Region`` are read by grafana/grafana-plugin-sdk-go@v0.294.0
+    backend/http_settings.go (the plugin v3.2.0's SDK, its go.mod); ``sigv4Service`` by the plugin
+    (grafana/grafana-amazonprometheus-datasource@d2a53092 (v3.2.0) pkg/datasource.go, ``aps`` when
+    empty); ``default`` is grafana/grafana-aws-sdk@v1.5.1 pkg/awsauth/authtype.go ``AuthTypeDefault``;
+    the provisioning shape is the plugin's docs/sources/configure.md "Provision with a YAML file".
+    """
+    return {
+        "name": "Amazon Managed Prometheus (long-term)", "uid": AMP_UID, "type": AMP_TYPE, "access": "proxy",
+        "url": url, "isDefault": False,
+        "jsonData": {"httpMethod": "POST", "sigV4Auth": True, "sigV4AuthType": "default",
+                     "sigV4Region": region, "sigv4Service": "aps"},
+    }
+
+
+def datasources(endpoints: StackEndpoints, amp: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``datasources.yaml`` provisioning document (``amp``: ``amp_datasource``, appended)."""
+    return {"apiVersion": 1, "datasources": [*_core_datasources(endpoints), *([amp] if amp is not None else [])]}
+
+
+def _core_datasources(endpoints: StackEndpoints) -> list[dict[str, Any]]:
+    return [
         {
             "name": "Prometheus", "uid": PROMETHEUS_UID, "type": "prometheus", "access": "proxy",
             "url": endpoints.prometheus_url, "isDefault": True,
@@ -67,7 +96,7 @@ def datasources(endpoints: StackEndpoints) -> dict[str, Any]:
                 "lokiSearch": {"datasourceUid": LOKI_UID},
             },
         },
-    ]}
+    ]
 
 
 # -- dashboards ---------------------------------------------------------------------------

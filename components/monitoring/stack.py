@@ -44,7 +44,7 @@ from components.monitoring.endpoints import (
     ALLOY_RELEASE, CRDS_RELEASE, GRAFANA_RELEASE, LOKI_RELEASE, OPERATOR_WEBHOOK_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT,
     PROMETHEUS_RELEASE, TEMPO_RELEASE, StackEndpoints,
 )
-from components.monitoring.grafana import DASHBOARD_LABEL, dashboard_json, dashboards, datasources
+from components.monitoring.grafana import DASHBOARD_LABEL, amp_datasource, dashboard_json, dashboards, datasources
 from components.monitoring.loki_config import loki_config
 from components.monitoring.storage import AwsObjectStorage, AzureObjectStorage, ObjectStorage, resolved
 from components.monitoring.tempo_config import tempo_config
@@ -53,7 +53,7 @@ from components.monitoring.values import (
     alloy_values, grafana_values, loki_values, prometheus_stack_values, tempo_values,
 )
 from components.naming import child_name
-from components.versions import CHARTS, pinned_problems
+from components.versions import CHARTS, GRAFANA_PLUGINS, pinned_problems
 
 ALERTMANAGER_SECRET = "alertmanager-twincloud"
 GRAFANA_ADMIN_SECRET = "grafana-admin"
@@ -293,10 +293,15 @@ class MonitoringStack(pulumi.ComponentResource):
                              alloy_values(config=alloy_config(ep, args.cluster_name), priority_class=args.priority_class),
                              [agents_ns, *after_crds])
 
+        # Long-term metrics: Grafana queries the AMP workspace through the plugin, as its own
+        # Pod Identity (the association must exist before the pod starts).
+        amp = args.remote_write if args.remote_write is not None and args.remote_write.query_url is not None else None
         self.grafana = release("grafana", GRAFANA_RELEASE, args.namespace, grafana_values(
-            datasources=datasources(ep), admin_secret=GRAFANA_ADMIN_SECRET, sizing=args.grafana,
+            datasources=datasources(ep, amp_datasource(amp.query_url, amp.region) if amp else None),
+            admin_secret=GRAFANA_ADMIN_SECRET, sizing=args.grafana,
             storage_class=args.storage_class, dashboard_label=DASHBOARD_LABEL, priority_class=args.priority_class,
-        ), [grafana_secret, *dashboard_maps, *after_crds])
+            plugins=(GRAFANA_PLUGINS["amazon-prometheus"].spec,) if amp else (),
+        ), [grafana_secret, *dashboard_maps, *after_crds, *(amp.query_access if amp else ())])
 
         self.namespace = ns.metadata.apply(lambda m: m.name)
         self.register_outputs({

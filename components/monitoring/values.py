@@ -150,6 +150,9 @@ PROMETHEUS_SERVICE_ACCOUNT = "kube-prometheus-stack-prometheus"
 # The external label AMP deduplicates replicas on (with ``cluster``):
 # https://docs.aws.amazon.com/prometheus/latest/userguide/Send-high-availability-data-operator.html
 REPLICA_LABEL = "__replica__"
+# Grafana's service account, named explicitly (the chart's default name for release ``grafana``,
+# templates/_helpers.tpl ``grafana.serviceAccountName``): the AMP query role binds it.
+GRAFANA_SERVICE_ACCOUNT = "grafana"
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,11 @@ class RemoteWriteTarget:
     region: str
     cluster: str  # the ``cluster`` external label: names the replicas' HA group
     depends_on: tuple[Any, ...] = ()  # the Pod Identity association and policy
+    # Where Grafana queries the same workspace (its Prometheus-compatible root,
+    # ``.../workspaces/<id>``; None: Grafana has no AMP data source) and what Grafana waits for
+    # (its query role's Pod Identity association and policy).
+    query_url: Any = None
+    query_access: tuple[Any, ...] = ()
 
 
 def remote_write_values(target: RemoteWriteTarget) -> dict[str, Any]:
@@ -491,7 +499,11 @@ def grafana_values(
     storage_class: str | None,
     dashboard_label: str,
     priority_class: str | None = None,
+    plugins: tuple[str, ...] = (),
 ) -> dict[str, Any]:
+    """``plugins``: ``<id>@<version>`` specs Grafana installs at start (chart value ``plugins``,
+    rendered into ``GF_PLUGINS_PREINSTALL_SYNC``: grafana-community/helm-charts@864f77946836
+    charts/grafana/templates/_config.tpl and _pod.tpl)."""
     pin = _image("grafana")
     persistence: dict[str, Any] = {"enabled": sizing.persistence}
     if sizing.persistence:
@@ -506,6 +518,9 @@ def grafana_values(
         # A Role in the monitoring namespace, not the chart's cluster-wide read of every
         # ConfigMap and Secret: the dashboard sidecar looks only at this namespace.
         "rbac": {"namespaced": True},
+        # Named explicitly (the chart's default, ``grafana.fullname``): the AMP query role's Pod
+        # Identity association binds it, so a chart change must never rename it.
+        "serviceAccount": {"create": True, "name": GRAFANA_SERVICE_ACCOUNT},
         "admin": {"existingSecret": admin_secret, "userKey": "admin-user", "passwordKey": "admin-password"},
         "datasources": {"datasources.yaml": datasources},
         "sidecar": {
@@ -517,6 +532,7 @@ def grafana_values(
                            "provider": {"foldersFromFilesStructure": True}},
         },
         "persistence": persistence,
+        **({"plugins": list(plugins)} if plugins else {}),
         "testFramework": {"enabled": False},
         "serviceMonitor": {"enabled": True},
         **_priority(priority_class),
