@@ -8,7 +8,7 @@ job that pushes an image to ECR copies the same digest into ACR with this identi
 
 Secure defaults, a sentence each:
 * no secret exists: a job signs in with its GitHub OIDC token, and only tokens whose ``sub``
-  is one of the listed subjects (a repository's environment or branch, matched exactly) are
+  is one of the listed subjects (the calling repository's environment, matched exactly) are
   exchanged;
 * the audience is ``api://AzureADTokenExchange``, the one Entra accepts for federation;
 * ``AcrPush`` (pull and push, no delete) is granted on this registry only, never on the

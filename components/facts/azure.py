@@ -194,7 +194,9 @@ GITHUB_OIDC: dict[str, Fact] = {
                    "https://learn.microsoft.com/entra/workload-id/workload-identity-federation-create-trust-"
                    "user-assigned-managed-identity; cwe1ss/microservices-template@650565fb "
                    "infrastructure/platform/github-identity-resources.bicep"),
-    # sub claim of a job in a GitHub environment / on a branch.
+    # sub claim of a job in a GitHub environment / on a branch; the branch form only when the job
+    # references no environment (https://docs.github.com/actions/reference/security/oidc, example
+    # subject claims; github/docs#28058), so ciPushers takes the environment form only.
     "subject_environment": Fact("repo:<owner>/<repo>:environment:<name>",
                                 "cwe1ss/microservices-template@650565fb infrastructure/platform/"
                                 "github-identity-resources.bicep; docs/ci.md (the deploy role's trust)"),

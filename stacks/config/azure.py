@@ -347,9 +347,15 @@ class AksConfig(Model):
 
 # -- registry, cache, messaging, secrets --------------------------------------------------------
 
-# The ``sub`` claim of a GitHub Actions job in an environment or on a branch/tag (components/facts/azure.py
-# GITHUB_OIDC); exact, as Entra matches federated credential subjects exactly.
-GITHUB_SUBJECT = re.compile(r"repo:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+:(environment:[A-Za-z0-9_.-]+|ref:refs/(heads|tags)/[^\s*?]+)")
+# The ``sub`` claim of a GitHub Actions job in an environment (components/facts/azure.py GITHUB_OIDC);
+# exact, as Entra matches federated credential subjects exactly. Environment form only: the mirror job
+# (.github/workflows/mirror-image.yml) always runs in the caller's environment, and "the subject claim
+# includes the branch name of the workflow, but only if the job doesn't reference an environment"
+# (github/docs#28058, actions OIDC reference, "Filtering for a specific branch"); a called workflow's
+# token carries the caller's repository ("using-openid-connect-with-reusable-workflows": standard claims
+# describe the caller workflow, job_workflow_ref the called one). A ref:refs/heads/... subject could
+# never match that job's token.
+GITHUB_SUBJECT = re.compile(r"repo:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+:environment:[A-Za-z0-9_.-]+")
 
 
 class CiPusherConfig(Model):
@@ -369,8 +375,10 @@ class CiPusherConfig(Model):
     @classmethod
     def _subject(cls, v: str) -> str:
         if not GITHUB_SUBJECT.fullmatch(v):
-            raise ValueError("not a GitHub Actions OIDC subject; use repo:<owner>/<repo>:environment:<name> "
-                             "or repo:<owner>/<repo>:ref:refs/heads/<branch> (no wildcards: Entra matches exactly)")
+            raise ValueError("not the OIDC subject of the mirror job; use repo:<owner>/<repo>:environment:<name> "
+                             "with the repository that calls mirror-image.yml and the environment it passes "
+                             "(a job in an environment has no ref:refs/heads/... subject; no wildcards: Entra "
+                             "matches exactly)")
         return v
 
 
