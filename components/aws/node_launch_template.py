@@ -41,12 +41,15 @@ ROOT_DEVICE = "/dev/xvda"
 # load balancer controller, External Secrets, Loki/Tempo) gets its role through EKS Pod Identity,
 # the load balancer controller is given its region and VPC id (components/aws/lb_controller.py),
 # Karpenter is given AWS_REGION (components/platform/values.py; it asks IMDS for the region only
-# when the SDK has none: aws/karpenter-provider-aws@1d927085dd81 pkg/operator/operator.go
+# when the SDK has none: aws/karpenter-provider-aws v1.14.1 (bde00654cd31) pkg/operator/operator.go:114
 # NewOperator, and Pod Identity injects only the two credential variables: amazon-eks-user-guide
 # latest/ug/manage-access/aws-access/service-accounts.adoc "How EKS Pod Identity Agent works"), and
 # the EBS CSI node plugin reads its instance metadata from IMDS or, failing that, the Kubernetes API
-# (kubernetes-sigs/aws-ebs-csi-driver docs/install.md "Metadata"; read in an excerpt only, so
-# unverified in detail). This is the EKS best-practices guide's "Restrict access to the instance profile
+# (kubernetes-sigs/aws-ebs-csi-driver pkg/cloud/metadata/metadata.go NewMetadataService: "Retrieving
+# IMDS metadata failed, falling back to Kubernetes metadata"; read in a recent version found by
+# content, not at the pinned add-on tag, so unverified there). At hop limit 1 it logs that error
+# once per start and then uses the Node object; without IMDS it cannot refresh its ENI count
+# (UpdateMetadata skips), so its attachable-volume count can be stale after ENIs change. This is the EKS best-practices guide's "Restrict access to the instance profile
 # assigned to the worker node" (docs.aws.amazon.com/eks/latest/best-practices/
 # identity-and-access-management.html) and what checkov CKV_AWS_341 requires (hop limit <= 1).
 METADATA_HOP_LIMIT = 1
