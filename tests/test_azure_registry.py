@@ -80,7 +80,7 @@ def test_component_default_closes_the_public_endpoint_and_blocks_export():
 
 
 @pytest.mark.parametrize("sku", ["Basic", "Standard"])
-def test_smaller_skus_are_never_zone_redundant(sku):
+def test_smaller_skus_leave_the_zone_redundancy_property_disabled(sku):
     reg = of_type(build(sku=sku), ACR)[0].inputs
     assert reg["sku"] == {"name": sku} and reg["zoneRedundancy"] == "Disabled"
     assert reg["adminUserEnabled"] is False

@@ -7,7 +7,10 @@ Secure defaults, a sentence each:
 * the admin user (a shared static password) is disabled; pushes and pulls use Entra;
 * nodes pull through ``AcrPull`` on their kubelet identity: no image pull secrets exist;
 * anonymous pull is off, and a private Premium registry also blocks export of images;
-* Premium is zone-redundant (required in prod); Basic/Standard are for dev only;
+* Premium sets ``zoneRedundancy: Enabled`` explicitly (required in prod, with geo-replication and
+  retention); Basic/Standard are for dev only. Azure now makes every registry, of any tier,
+  zone redundant by default in regions with availability zones, while the property may still
+  read ``Disabled`` (components/facts/azure.py ``ACR["zone_redundancy_all_tiers"]``);
 * public network access is a named, explicit choice (``public_network_access``);
 * a Premium registry deletes untagged manifests after ``retention_days`` (7 by default), so tags
   overwritten by re-pushes do not pile up; deploys pull by tag, never by an untagged digest;
@@ -40,7 +43,7 @@ class ContainerRegistryArgs:
     location: str
     kubelet_object_id: pulumi.Input[str]
     sku: str = "Premium"
-    zone_redundant: bool = True  # Premium only
+    zone_redundant: bool = True  # sets the property on Premium only (other tiers: Azure default)
     public_network_access: bool = False
     registry_name: str | None = None  # default: global_name("acr", stack, location)
     quarantine: bool = False  # needs a scanner that releases images (docs/security.md)

@@ -184,6 +184,14 @@ ACR: dict[str, Fact] = {
                             f"{_SDK}/containerregistry/replication.py:23 (API 2024-11-01-preview)"),
     # "Geo-replication requires the Premium SKU"; "Zone redundancy is always enabled for geo-replicas";
     # a home-region outage stops only control-plane operations (push/pull go on through the replicas).
+    # "Zone redundancy is enabled by default for all Azure container registries in regions that support
+    # availability zones ... every service tier - Basic, Standard, and Premium"; the zoneRedundancy
+    # property may still show false/Disabled. So Premium is needed in prod for geo-replication,
+    # retention and private endpoints, not for zone redundancy itself.
+    "zone_redundancy_all_tiers": Fact(True, "https://learn.microsoft.com/azure/container-registry/zone-redundancy "
+                                      "(as served at docs.azure.cn/en-us/container-registry/zone-redundancy, "
+                                      "checked 2026-12-06; the learn.microsoft.com copy in the search index was "
+                                      "older and said Premium only)"),
     "replication_premium_only": Fact(True, f"{_ACR_DOCS}container-registry-geo-replication.md @02a3fb9928ed "
                                      "(intro; ### Data plane high availability; ### Home region outage behavior)"),
 }

@@ -409,7 +409,8 @@ class AcrConfig(Model):
     @classmethod
     def _sku(cls, v: str, info: ValidationInfo) -> str:
         if is_prod(info) and v != "Premium":
-            raise ValueError("prod needs the Premium registry SKU (zone redundancy); Basic/Standard are for dev")
+            raise ValueError("prod needs the Premium registry SKU (geo-replication, untagged-manifest retention, "
+                             "private endpoint; zoneRedundancy set explicitly); Basic/Standard are for dev")
         return v
 
     @field_validator("replication_locations")
