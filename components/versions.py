@@ -314,7 +314,11 @@ GRAFANA_PLUGINS: dict[str, GrafanaPluginPin] = {
         "grafana-amazonprometheus-datasource", "3.2.0",
         "grafana/grafana-amazonprometheus-datasource@d2a53092ed89 (tag v3.2.0): package.json version 3.2.0, "
         "src/plugin.json grafanaDependency '>=11.6.11-0 <12 || ... || >=12.2.5-0' (admits Grafana 13.2.0); "
-        "publication in the grafana.com catalog for self-managed Grafana unverified (no internet here)"),
+        "the grafana.com catalog publishes the plugin for self-managed Grafana (https://grafana.com/grafana/"
+        "plugins/grafana-amazonprometheus-datasource/: 'Installing on a local Grafana', current version 3.3.5; "
+        "grafana.com/docs/plugins/grafana-amazonprometheus-datasource/latest/install/: 'available in the "
+        "Grafana plugin catalog on all Grafana Cloud plans and self-managed Grafana'); that the catalog still "
+        "serves the older 3.2.0 is unverified (3.3.x is not in the mirror, so its plugin.json is unchecked)"),
 }
 
 # -- known-bad pins -----------------------------------------------------------------------
