@@ -304,8 +304,9 @@ def check_bucket_logging_and_replication(graph: Graph, cfg: Mapping[str, Any]) -
             yield bucket, f"bucket {bucket.name} has no server access logging (BucketLogging to the log bucket)"
         env = graph.environment(bucket)
         if env in cfg["replicationEnvironments"] and bucket.urn not in replicated:
-            yield bucket, (f"{env}: bucket {bucket.name} is not replicated to another region; a region loss loses "
-                           "its objects (docs/security.md says why Loki/Tempo buckets are not)")
+            yield bucket, (f"{env}: bucket {bucket.name} is not replicated to another region; its objects are "
+                           "unreachable while the region is down and lost if it does not return "
+                           "(docs/data-region-loss.md; docs/security.md says why Loki/Tempo buckets are not)")
 
 
 def check_cloudfront_resilience(res: Res, cfg: Mapping[str, Any]) -> Iterable[str]:
@@ -328,8 +329,9 @@ def check_storage_geo_replication(res: Res, cfg: Mapping[str, Any]) -> Iterable[
     env = res.environment
     sku = res.get("sku", "name")
     if env in cfg["environments"] and sku is not UNKNOWN and sku not in cfg["geoRedundantSkus"]:
-        yield (f"{env}: sku.name is {sku!r}, not geo-redundant: a region loss loses the account's data "
-               "(docs/security.md says why monitoring storage stays zone-redundant)")
+        yield (f"{env}: sku.name is {sku!r}, not geo-redundant: its data is "
+               "unreachable while the region is down and lost if it does not return "
+               "(docs/data-region-loss.md; docs/security.md says why monitoring storage stays zone-redundant)")
 
 
 # -- the rules -----------------------------------------------------------------------------------
