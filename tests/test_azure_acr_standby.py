@@ -63,6 +63,9 @@ def test_prod_registry_is_geo_replicated_zone_redundant(prod_plan):
     ("twincloud:azure.acr.ciPushers=[]", "ciPushers", "warm standby has no images"),
     ("twincloud:azure.acr.ciPushers=[{name: apps, subject: 'repo:twincloud/*:ref:refs/heads/main'}]",
      "ciPushers", "not the OIDC subject of the mirror job"),
+    # Azure refuses federated credential names shorter than 3 characters.
+    ("twincloud:azure.acr.ciPushers=[{name: ci, subject: 'repo:twincloud/platform-apps:environment:production'}]",
+     "ciPushers", "at least 3 characters"),
     # mirror-image.yml's job runs in an environment, so its token never has a branch subject.
     ("twincloud:azure.acr.ciPushers=[{name: apps, subject: 'repo:twincloud/platform-apps:ref:refs/heads/main'}]",
      "ciPushers", "has no ref:refs/heads/... subject"),

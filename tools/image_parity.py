@@ -12,9 +12,10 @@ over to Azure"):
   (``--acr <repo>=<file>``, repeatable): the manifests in ACR with their ``digest`` and ``tags``.
   The command returns the registry's ``/acr/v1/<repo>/_manifests`` items as they are
   (Azure/azure-cli@047368d76536 src/azure-cli/azure/cli/command_modules/acr/manifest.py,
-  ``acr_manifest_metadata_list``; each item has ``digest``, read there too); ``tags`` is as
-  ``az acr repository show-manifests`` prints it in public examples (unverified against the
-  ACR data-plane spec).
+  ``acr_manifest_metadata_list``; each item has ``digest``, read there too); each item's ``tags``
+  list (absent/null when untagged) is what the command's own help filters on (azure-cli 2.91.0
+  wheel, acr/_help.py ``az acr manifest list-metadata -r myregistry -n hello-world --query
+  "[?tags==null]"``; ``--registry/-r`` and ``--name/-n`` in acr/_params.py).
 
 Exit 0: every deployed ECR image is in ACR under the same tag with the same digest; 1: some are
 missing or differ (each is printed); 2: bad input.

@@ -367,8 +367,12 @@ class CiPusherConfig(Model):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
-        if not K8S_NAME.fullmatch(v) or len(v) > 40:
-            raise ValueError("use 1-40 lower-case letters, digits and '-' (it names the federated credential)")
+        # It names the federated identity credential, whose ARM name must match
+        # ^[a-zA-Z0-9]{1}[a-zA-Z0-9-_]{2,119}$, so at least 3 characters (Microsoft REST API reference,
+        # "Federated Identity Credentials - Create Or Update", managedidentity api-version 2023-01-31).
+        if not K8S_NAME.fullmatch(v) or not 3 <= len(v) <= 40:
+            raise ValueError("use 3-40 lower-case letters, digits and '-' (it names the federated credential, "
+                             "which Azure requires to be at least 3 characters)")
         return v
 
     @field_validator("subject")
