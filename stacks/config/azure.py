@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -828,37 +829,31 @@ class AzureConfig(Model):
     @field_validator("service_bus")
     @classmethod
     def _bus_refs(cls, v: ServiceBusConfig, info: ValidationInfo) -> ServiceBusConfig:
-        known = _identity_names(info)
-        if known is not None:
-            problems = [(loc, f"{ref!r} is not a workload identity; define it under azure.workloadIdentities "
-                              f"(known: {known})", ref) for loc, ref in v.principal_refs() if ref not in known]
-            if problems:
-                raise problems_error(problems)
+        _require_identities(v.principal_refs(), info)
         return v
 
     @field_validator("key_vault")
     @classmethod
     def _reader_refs(cls, v: KeyVaultConfig, info: ValidationInfo) -> KeyVaultConfig:
-        known = _identity_names(info)
-        if known is not None:
-            problems = [(("readers", i), f"{ref!r} is not a workload identity; define it under "
-                         f"azure.workloadIdentities (known: {known})", ref)
-                        for i, ref in enumerate(v.readers) if ref not in known]
-            if problems:
-                raise problems_error(problems)
+        _require_identities(((("readers", i), ref) for i, ref in enumerate(v.readers)), info)
         return v
 
     @field_validator("redis")
     @classmethod
     def _redis_refs(cls, v: AzureRedisConfig, info: ValidationInfo) -> AzureRedisConfig:
-        known = _identity_names(info)
-        if known is not None:
-            problems = [(("users", i), f"{ref!r} is not a workload identity; define it under "
-                         f"azure.workloadIdentities (known: {known})", ref)
-                        for i, ref in enumerate(v.users) if ref not in known]
-            if problems:
-                raise problems_error(problems)
+        _require_identities(((("users", i), ref) for i, ref in enumerate(v.users)), info)
         return v
+
+
+def _require_identities(refs: Iterable[tuple[tuple[str | int, ...], str]], info: ValidationInfo) -> None:
+    """Every ``(location, name)`` in ``refs`` must name a workload identity (once those are known)."""
+    known = _identity_names(info)
+    if known is None:
+        return
+    problems = [(loc, f"{ref!r} is not a workload identity; define it under azure.workloadIdentities "
+                      f"(known: {known})", ref) for loc, ref in refs if ref not in known]
+    if problems:
+        raise problems_error(problems)
 
 
 def _identity_names(info: ValidationInfo) -> list[str] | None:
