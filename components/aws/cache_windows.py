@@ -56,19 +56,31 @@ def _overlap(a: Interval, b: Interval) -> bool:
     return any(a[0] < b[1] + shift and b[0] + shift < a[1] for shift in (-MINUTES_PER_WEEK, 0, MINUTES_PER_WEEK))
 
 
+def _parsed(key: str, value: str, parse, problems: list[str]):
+    """``parse(value)``, or None with the reason appended to ``problems``; a window shorter than
+    ElastiCache accepts is reported but still returned (so overlaps are checked too)."""
+    try:
+        window = parse(value)
+    except ValueError as e:
+        problems.append(f"{key}: {e}")
+        return None
+    if minutes(window) < MIN_WINDOW_MINUTES:
+        problems.append(f"{key} {value!r} is {minutes(window)} minutes; ElastiCache needs at least "
+                        f"{MIN_WINDOW_MINUTES}")
+    return window
+
+
 def window_problems(maintenance: str, snapshot: str | None) -> list[str]:
     """Why the windows would be refused or collide (empty when they are fine)."""
     problems: list[str] = []
-    try:
-        weekly = parse_weekly(maintenance)
-        if minutes(weekly) < MIN_WINDOW_MINUTES:
-            problems.append(f"maintenanceWindow {maintenance!r} is {minutes(weekly)} minutes; ElastiCache needs at "
-                            f"least {MIN_WINDOW_MINUTES}")
-    except ValueError as e:
-        problems.append(f"maintenanceWindow: {e}")
-        weekly = None
+    weekly = _parsed("maintenanceWindow", maintenance, parse_weekly, problems)
     if snapshot is None:
         return problems
+    daily = _parsed("snapshotWindow", snapshot, parse_daily, problems)
+    if weekly is not None and daily is not None and any(_overlap(weekly, d) for d in _weekly_occurrences(daily)):
+        problems.append(f"snapshotWindow {snapshot!r} overlaps maintenanceWindow {maintenance!r}; move one so a "
+                        "snapshot never runs while nodes are patched or failed over")
+    return problems
     try:
         daily = parse_daily(snapshot)
         if minutes(daily) < MIN_WINDOW_MINUTES:
